@@ -1,0 +1,267 @@
+package dev.onsale.catalog;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Events and seats in DynamoDB.
+ *
+ * <p>Events table: one item per event under its numeric {@code eventId}; item 0 holds the id counter.
+ * Seats table: one item per seat, keyed by {@code seatBlock} = {@code "<eventId>#<block>"} (blocks of
+ * {@value #SEATS_PER_BLOCK} consecutive seats, so a hot event's writes spread over many partitions) and
+ * {@code seatId}. The block size is part of the key layout: it can never change for stored data.
+ */
+public final class CatalogStore {
+    public static final int SEATS_PER_BLOCK = 200;
+    private static final long COUNTER_ID = 0;
+    private static final int BATCH_WRITE_MAX = 25;
+    private static final int PARALLEL_CALLS = 16;
+
+    private final DynamoDbClient dynamo;
+    private final String eventsTable;
+    private final String seatsTable;
+
+    public CatalogStore(DynamoDbClient dynamo, String eventsTable, String seatsTable) {
+        this.dynamo = dynamo;
+        this.eventsTable = eventsTable;
+        this.seatsTable = seatsTable;
+    }
+
+    public static String seatBlock(long eventId, int seatId) {
+        return eventId + "#" + (seatId - 1) / SEATS_PER_BLOCK;
+    }
+
+    public static Map<String, AttributeValue> seatKey(long eventId, int seatId) {
+        return Map.of("seatBlock", s(seatBlock(eventId, seatId)), "seatId", n(seatId));
+    }
+
+    /** Takes the next event id from the counter item (atomic, so concurrent creations never share one). */
+    public long nextEventId() {
+        var response = dynamo.updateItem(b -> b.tableName(eventsTable)
+                .key(Map.of("eventId", n(COUNTER_ID)))
+                .updateExpression("ADD lastEventId :one")
+                .expressionAttributeValues(Map.of(":one", n(1)))
+                .returnValues(ReturnValue.UPDATED_NEW));
+        return Long.parseLong(response.attributes().get("lastEventId").n());
+    }
+
+    /**
+     * Writes the event's seats, all AVAILABLE, then the event itself: an event is never visible
+     * without its seats.
+     */
+    public void create(Event event) {
+        List<WriteRequest> seats = new ArrayList<>(event.totalSeats());
+        for (Section section : event.sections()) {
+            for (int seatId = section.firstSeatId(); seatId <= section.lastSeatId(); seatId++) {
+                Map<String, AttributeValue> item = new HashMap<>(seatKey(event.id(), seatId));
+                item.put("eventId", n(event.id()));
+                item.put("section", s(section.name()));
+                item.put("row", n(section.rowOf(seatId)));
+                item.put("number", n(section.numberOf(seatId)));
+                item.put("price", AttributeValue.fromN(section.price().toPlainString()));
+                item.put("status", s(SeatStatus.AVAILABLE.name()));
+                seats.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+            }
+        }
+        List<List<WriteRequest>> batches = new ArrayList<>();
+        for (int i = 0; i < seats.size(); i += BATCH_WRITE_MAX) {
+            batches.add(seats.subList(i, Math.min(i + BATCH_WRITE_MAX, seats.size())));
+        }
+        inParallel(batches, this::writeBatch);
+        dynamo.putItem(b -> b.tableName(eventsTable).item(eventItem(event)));
+    }
+
+    private Void writeBatch(List<WriteRequest> batch) {
+        Map<String, List<WriteRequest>> pending = Map.of(seatsTable, batch);
+        for (int attempt = 0; !pending.isEmpty(); attempt++) {
+            if (attempt > 0) {
+                sleep(Math.min(1_000, 25L << Math.min(attempt, 6)));
+            }
+            Map<String, List<WriteRequest>> request = pending;
+            BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(request));
+            pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+            if (attempt > 20) {
+                throw new IllegalStateException("DynamoDB kept seats of a batch unprocessed after 20 retries");
+            }
+        }
+        return null;
+    }
+
+    public Optional<Event> find(long eventId) {
+        var item = dynamo.getItem(b -> b.tableName(eventsTable).key(Map.of("eventId", n(eventId)))).item();
+        return item == null || item.isEmpty() || eventId == COUNTER_ID ? Optional.empty() : Optional.of(toEvent(item));
+    }
+
+    /** Up to {@code limit} events with ids below {@code before}, newest first. */
+    public List<Event> listBefore(long before, int limit) {
+        List<Event> events = new ArrayList<>();
+        long next = before - 1;
+        while (next > COUNTER_ID && events.size() < limit) {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>();
+            for (long id = next; id > COUNTER_ID && keys.size() < 100; id--) {
+                keys.add(Map.of("eventId", n(id)));
+            }
+            next -= keys.size();
+            Map<String, KeysAndAttributes> request = Map.of(eventsTable, KeysAndAttributes.builder().keys(keys).build());
+            while (!request.isEmpty()) {
+                Map<String, KeysAndAttributes> current = request;
+                BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(current));
+                response.responses().getOrDefault(eventsTable, List.of()).forEach(item -> events.add(toEvent(item)));
+                request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            }
+        }
+        events.sort(Comparator.comparingLong(Event::id).reversed());
+        return events.size() > limit ? events.subList(0, limit) : events;
+    }
+
+    /** The id the next event will get minus one: events' ids are all at most this. */
+    public long lastEventId() {
+        var item = dynamo.getItem(b -> b.tableName(eventsTable).key(Map.of("eventId", n(COUNTER_ID)))).item();
+        return item == null || !item.containsKey("lastEventId") ? 0 : Long.parseLong(item.get("lastEventId").n());
+    }
+
+    /** Every seat's live state, read block by block in parallel. */
+    public List<SeatState> seatStates(Event event) {
+        int blocks = (event.totalSeats() + SEATS_PER_BLOCK - 1) / SEATS_PER_BLOCK;
+        List<String> blockKeys = new ArrayList<>(blocks);
+        for (int block = 0; block < blocks; block++) {
+            blockKeys.add(event.id() + "#" + block);
+        }
+        List<List<SeatState>> perBlock = inParallel(blockKeys, this::seatStatesOf);
+        List<SeatState> states = new ArrayList<>(event.totalSeats());
+        perBlock.forEach(states::addAll);
+        states.sort(Comparator.comparingInt(SeatState::seatId));
+        return states;
+    }
+
+    private List<SeatState> seatStatesOf(String block) {
+        List<SeatState> states = new ArrayList<>(SEATS_PER_BLOCK);
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder()
+                    .tableName(seatsTable)
+                    .keyConditionExpression("seatBlock = :b")
+                    .expressionAttributeValues(Map.of(":b", s(block)))
+                    .projectionExpression("seatId, #st, holdExpiresAt")
+                    .expressionAttributeNames(Map.of("#st", "status"));
+            if (start != null) {
+                query.exclusiveStartKey(start);
+            }
+            QueryResponse response = dynamo.query(query.build());
+            for (var item : response.items()) {
+                AttributeValue expires = item.get("holdExpiresAt");
+                states.add(new SeatState(Integer.parseInt(item.get("seatId").n()),
+                        SeatStatus.valueOf(item.get("status").s()),
+                        expires == null ? 0 : Long.parseLong(expires.n())));
+            }
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+        } while (start != null);
+        return states;
+    }
+
+    private static Map<String, AttributeValue> eventItem(Event event) {
+        List<AttributeValue> sections = event.sections().stream()
+                .map(section -> AttributeValue.fromM(Map.of(
+                        "name", s(section.name()),
+                        "rows", n(section.rows()),
+                        "seatsPerRow", n(section.seatsPerRow()),
+                        "price", AttributeValue.fromN(section.price().toPlainString()),
+                        "firstSeatId", n(section.firstSeatId()))))
+                .toList();
+        return Map.of(
+                "eventId", n(event.id()),
+                "name", s(event.name()),
+                "venue", s(event.venue()),
+                "startsAt", s(event.startsAt().toString()),
+                "sections", AttributeValue.fromL(sections),
+                "totalSeats", n(event.totalSeats()),
+                "createdAt", s(event.createdAt().toString()));
+    }
+
+    private static Event toEvent(Map<String, AttributeValue> item) {
+        List<Section> sections = item.get("sections").l().stream()
+                .map(AttributeValue::m)
+                .map(m -> new Section(m.get("name").s(),
+                        Integer.parseInt(m.get("rows").n()),
+                        Integer.parseInt(m.get("seatsPerRow").n()),
+                        new BigDecimal(m.get("price").n()).setScale(2),
+                        Integer.parseInt(m.get("firstSeatId").n())))
+                .toList();
+        return new Event(Long.parseLong(item.get("eventId").n()), item.get("name").s(), item.get("venue").s(),
+                Instant.parse(item.get("startsAt").s()), sections, Integer.parseInt(item.get("totalSeats").n()),
+                Instant.parse(item.get("createdAt").s()));
+    }
+
+    /** Runs {@code work} over {@code inputs} on virtual threads, at most {@value #PARALLEL_CALLS} at a time. */
+    private static <I, O> List<O> inParallel(List<I> inputs, java.util.function.Function<I, O> work) {
+        if (inputs.size() == 1) {
+            return List.of(work.apply(inputs.getFirst()));
+        }
+        Semaphore permits = new Semaphore(PARALLEL_CALLS);
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<O>> futures = new ArrayList<>(inputs.size());
+            for (I input : inputs) {
+                futures.add(executor.submit(() -> {
+                    permits.acquire();
+                    try {
+                        return work.apply(input);
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+            List<O> results = new ArrayList<>(inputs.size());
+            for (Future<O> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading or writing seats", e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while retrying a seat batch", e);
+        }
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+}

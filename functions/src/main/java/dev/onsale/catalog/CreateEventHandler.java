@@ -1,0 +1,35 @@
+package dev.onsale.catalog;
+
+import dev.onsale.http.ApiHandler;
+import dev.onsale.http.ApiRequest;
+import dev.onsale.http.ApiResponse;
+import dev.onsale.platform.Config;
+
+/** {@code POST /api/v1/events} (admin): creates an event and all of its seats. Triggered by the HTTP API. */
+public final class CreateEventHandler extends ApiHandler {
+    private final CatalogService catalog;
+
+    public CreateEventHandler() {
+        this(Config.fromEnvironment());
+    }
+
+    private CreateEventHandler(Config config) {
+        this(CatalogService.create(config), config.adminGroup());
+    }
+
+    public CreateEventHandler(CatalogService catalog, String adminGroup) {
+        super(adminGroup);
+        this.catalog = catalog;
+    }
+
+    @Override
+    protected ApiResponse handle(ApiRequest request) {
+        request.requireAdmin();
+        NewEvent body = request.body(NewEvent.class);
+        return switch (catalog.create(body)) {
+            case CatalogService.Creation.Created created -> ApiResponse.json(201, EventView.of(created.event()))
+                    .header("location", "/api/v1/events/" + created.event().id());
+            case CatalogService.Creation.Invalid invalid -> ApiResponse.error(422, "validation_failed", invalid.detail());
+        };
+    }
+}

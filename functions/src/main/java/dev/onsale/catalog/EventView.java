@@ -1,0 +1,21 @@
+package dev.onsale.catalog;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/** An event as the API shows it. */
+record EventView(long id, String name, String venue, Instant startsAt, int totalSeats, List<SectionView> sections,
+                 Instant createdAt) {
+
+    record SectionView(String name, int rows, int seatsPerRow, BigDecimal price, int firstSeatId, int lastSeatId) {
+    }
+
+    static EventView of(Event event) {
+        return new EventView(event.id(), event.name(), event.venue(), event.startsAt(), event.totalSeats(),
+                event.sections().stream()
+                        .map(s -> new SectionView(s.name(), s.rows(), s.seatsPerRow(), s.price(), s.firstSeatId(), s.lastSeatId()))
+                        .toList(),
+                event.createdAt());
+    }
+}

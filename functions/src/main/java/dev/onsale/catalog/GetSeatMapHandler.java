@@ -1,0 +1,75 @@
+package dev.onsale.catalog;
+
+import dev.onsale.http.ApiException;
+import dev.onsale.http.ApiHandler;
+import dev.onsale.http.ApiRequest;
+import dev.onsale.http.ApiResponse;
+import dev.onsale.platform.Config;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * {@code GET /api/v1/events/{event_id}/seats?format=full|compact}: the seat map with live availability,
+ * from the Redis cache. Answers 304 to a matching {@code If-None-Match}, and gzip when accepted.
+ * Triggered by the HTTP API.
+ */
+public final class GetSeatMapHandler extends ApiHandler {
+    private final CatalogService catalog;
+
+    public GetSeatMapHandler() {
+        this(Config.fromEnvironment());
+    }
+
+    private GetSeatMapHandler(Config config) {
+        this(CatalogService.create(config), config.adminGroup());
+    }
+
+    public GetSeatMapHandler(CatalogService catalog, String adminGroup) {
+        super(adminGroup);
+        this.catalog = catalog;
+    }
+
+    @Override
+    protected ApiResponse handle(ApiRequest request) {
+        long eventId = request.pathId("event_id");
+        SeatMapView.Format format = switch (request.query("format").orElse("full")) {
+            case "full" -> SeatMapView.Format.FULL;
+            case "compact" -> SeatMapView.Format.COMPACT;
+            default -> throw ApiException.badRequest("format must be full or compact");
+        };
+        String suffix = format == SeatMapView.Format.FULL ? "-f" : "-c";
+        Optional<String> clientEtag = request.header("if-none-match").flatMap(header -> etagFor(header, suffix));
+        return switch (catalog.seatMap(eventId, format, request.acceptsGzip(), clientEtag)) {
+            case CatalogService.SeatMapResult.Found found -> (found.gzip()
+                    ? ApiResponse.gzippedJson(200, found.body())
+                    : ApiResponse.rawJson(200, found.body()))
+                    .header("etag", etag(found.etag(), suffix))
+                    .header("cache-control", "no-cache")
+                    .header("vary", "accept-encoding")
+                    .header("x-cache", found.cache());
+            case CatalogService.SeatMapResult.NotModified notModified -> ApiResponse.empty(304)
+                    .header("etag", etag(notModified.etag(), suffix));
+            case CatalogService.SeatMapResult.UnknownEvent unknown ->
+                    ApiResponse.error(404, "event_not_found", "Event " + eventId + " does not exist");
+            case CatalogService.SeatMapResult.Busy busy ->
+                    ApiResponse.error(503, "seat_map_unavailable", "The seat map is being rebuilt; retry in a second")
+                            .header("retry-after", "1");
+        };
+    }
+
+    /** Weak: the gzip and plain bodies of one map are the same map. */
+    private static String etag(String base, String suffix) {
+        return "W/\"" + base + suffix + "\"";
+    }
+
+    /** The base of the first entity tag in If-None-Match that names this form of a map. */
+    private static Optional<String> etagFor(String ifNoneMatch, String suffix) {
+        return Arrays.stream(ifNoneMatch.split(","))
+                .map(String::trim)
+                .map(tag -> tag.startsWith("W/") ? tag.substring(2) : tag)
+                .map(tag -> tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"") ? tag.substring(1, tag.length() - 1) : "")
+                .filter(tag -> tag.endsWith(suffix) && tag.length() > suffix.length())
+                .map(tag -> tag.substring(0, tag.length() - suffix.length()))
+                .findFirst();
+    }
+}

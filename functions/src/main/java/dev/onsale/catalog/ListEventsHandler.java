@@ -1,0 +1,48 @@
+package dev.onsale.catalog;
+
+import dev.onsale.http.ApiException;
+import dev.onsale.http.ApiHandler;
+import dev.onsale.http.ApiRequest;
+import dev.onsale.http.ApiResponse;
+import dev.onsale.platform.Config;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code GET /api/v1/events?limit=&before=}: events, newest first, a page at a time. Triggered by the HTTP API. */
+public final class ListEventsHandler extends ApiHandler {
+    private final CatalogService catalog;
+
+    record Page(List<EventView> events, Long nextBefore) {
+    }
+
+    public ListEventsHandler() {
+        this(Config.fromEnvironment());
+    }
+
+    private ListEventsHandler(Config config) {
+        this(CatalogService.create(config), config.adminGroup());
+    }
+
+    public ListEventsHandler(CatalogService catalog, String adminGroup) {
+        super(adminGroup);
+        this.catalog = catalog;
+    }
+
+    @Override
+    protected ApiResponse handle(ApiRequest request) {
+        int limit = request.queryInt("limit", 20, 1, 100);
+        Optional<Long> before = request.query("before").map(value -> {
+            try {
+                long id = Long.parseLong(value.trim());
+                if (id < 1) {
+                    throw ApiException.badRequest("before must be a positive integer");
+                }
+                return id;
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("before must be a positive integer");
+            }
+        });
+        CatalogService.EventPage page = catalog.events(before, limit);
+        return ApiResponse.json(200, new Page(page.events().stream().map(EventView::of).toList(), page.nextBefore().orElse(null)));
+    }
+}

@@ -1,0 +1,77 @@
+package dev.onsale.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.onsale.platform.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What a handler answers; turned into API Gateway's response shape at the edge. */
+public final class ApiResponse {
+    private final int status;
+    private final String body;
+    private final boolean base64;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+
+    private ApiResponse(int status, String body, boolean base64, String contentType) {
+        this.status = status;
+        this.body = body;
+        this.base64 = base64;
+        if (contentType != null) {
+            headers.put("content-type", contentType);
+        }
+    }
+
+    public static ApiResponse json(int status, Object value) {
+        return new ApiResponse(status, Json.write(value), false, "application/json");
+    }
+
+    /** A body that is already JSON text (for example, straight from a cache). */
+    public static ApiResponse rawJson(int status, String json) {
+        return new ApiResponse(status, json, false, "application/json");
+    }
+
+    /** A gzip-compressed JSON body, already base64-encoded as API Gateway wants binary bodies. */
+    public static ApiResponse gzippedJson(int status, String base64Gzip) {
+        ApiResponse response = new ApiResponse(status, base64Gzip, true, "application/json");
+        response.headers.put("content-encoding", "gzip");
+        return response;
+    }
+
+    public static ApiResponse empty(int status) {
+        return new ApiResponse(status, null, false, null);
+    }
+
+    public static ApiResponse error(int status, String error, String detail) {
+        return json(status, new ErrorBody(error, detail));
+    }
+
+    /** The error body every failure answers with. */
+    public record ErrorBody(String error, String detail) {
+    }
+
+    public ApiResponse header(String name, String value) {
+        headers.put(name.toLowerCase(java.util.Locale.ROOT), value);
+        return this;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String body() {
+        return body;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    APIGatewayV2HTTPResponse toApiGateway() {
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(status)
+                .withHeaders(headers)
+                .withBody(body)
+                .withIsBase64Encoded(base64)
+                .build();
+    }
+}

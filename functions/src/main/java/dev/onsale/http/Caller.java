@@ -1,0 +1,37 @@
+package dev.onsale.http;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Who is calling, as API Gateway's JWT authorizer vouched for it. Nothing else in a request
+ * (query, headers, body) ever names the caller.
+ */
+public record Caller(Optional<String> userId, boolean admin) {
+    public static final Caller ANONYMOUS = new Caller(Optional.empty(), false);
+
+    /** Claims that may carry the admin group: Cognito groups, a generic groups claim, OAuth scopes. */
+    private static final List<String> GROUP_CLAIMS = List.of("cognito:groups", "groups", "scope", "scp");
+
+    public static Caller fromClaims(Map<String, String> claims, String adminGroup) {
+        if (claims == null || claims.isEmpty()) {
+            return ANONYMOUS;
+        }
+        Optional<String> user = Optional.ofNullable(claims.get("sub")).map(String::trim).filter(s -> !s.isEmpty());
+        boolean admin = GROUP_CLAIMS.stream()
+                .map(claims::get)
+                .anyMatch(value -> value != null && values(value).contains(adminGroup));
+        return new Caller(user, admin);
+    }
+
+    /** API Gateway flattens array claims to "[a b c]"; scopes are space-separated. */
+    private static List<String> values(String claim) {
+        String trimmed = claim.trim();
+        if (trimmed.startsWith("[") && trimmed.endsWith("]")) {
+            trimmed = trimmed.substring(1, trimmed.length() - 1);
+        }
+        return Arrays.stream(trimmed.split("[\\s,]+")).filter(s -> !s.isEmpty()).toList();
+    }
+}

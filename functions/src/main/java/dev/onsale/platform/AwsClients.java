@@ -1,0 +1,66 @@
+package dev.onsale.platform;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * SDK clients, one per endpoint for the whole JVM: a Lambda container reuses them across invocations,
+ * and a local runtime hosting many functions shares them instead of opening a pool per function.
+ */
+public final class AwsClients {
+    private static final Map<String, DynamoDbClient> DYNAMO = new ConcurrentHashMap<>();
+    private static final Map<String, SqsClient> SQS = new ConcurrentHashMap<>();
+
+    private AwsClients() {
+    }
+
+    public static DynamoDbClient dynamoDb(Config config) {
+        return DYNAMO.computeIfAbsent(key(config.region(), config.dynamoDbEndpoint()), k -> DynamoDbClient.builder()
+                .region(Region.of(config.region()))
+                .httpClient(httpClient())
+                .credentialsProvider(credentials(config.dynamoDbEndpoint()))
+                .applyMutation(b -> config.dynamoDbEndpoint().ifPresent(b::endpointOverride))
+                .build());
+    }
+
+    public static SqsClient sqs(Config config) {
+        return SQS.computeIfAbsent(key(config.region(), config.sqsEndpoint()), k -> SqsClient.builder()
+                .region(Region.of(config.region()))
+                .httpClient(httpClient())
+                .credentialsProvider(credentials(config.sqsEndpoint()))
+                .applyMutation(b -> config.sqsEndpoint().ifPresent(b::endpointOverride))
+                .build());
+    }
+
+    private static String key(String region, Optional<URI> endpoint) {
+        return region + "|" + endpoint.map(URI::toString).orElse("aws");
+    }
+
+    private static SdkHttpClient httpClient() {
+        return ApacheHttpClient.builder()
+                .maxConnections(64)
+                .connectionTimeout(Duration.ofSeconds(2))
+                .socketTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    /** An endpoint override means a local stand-in, which takes any static keys; AWS uses the default chain. */
+    private static AwsCredentialsProvider credentials(Optional<URI> endpoint) {
+        if (endpoint.isPresent()) {
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.onsale.platform;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Every setting of the functions, read once from environment variables. The same code runs on AWS,
+ * LocalStack and the embedded stack: only these variables differ.
+ */
+public record Config(
+        String region,
+        Optional<URI> dynamoDbEndpoint,
+        Optional<URI> sqsEndpoint,
+        String eventsTable,
+        String seatsTable,
+        String holdExpiryQueueUrl,
+        RedisSettings redis,
+        String adminGroup,
+        Duration seatMapFresh,
+        Duration seatMapStale,
+        Duration seatMapRebuildWait,
+        Duration eventCache,
+        int maxSeatsPerEvent) {
+
+    /** Where Redis is and how to speak to it. */
+    public record RedisSettings(String host, int port, boolean tls, boolean cluster, Duration timeout) {
+    }
+
+    public static Config fromEnvironment() {
+        return from(name -> Environment.get(name).orElse(null));
+    }
+
+    public static Config from(Function<String, String> variables) {
+        Settings env = new Settings(variables);
+        return new Config(
+                env.text("AWS_REGION", env.text("AWS_DEFAULT_REGION", "us-east-1")),
+                env.uri("AWS_ENDPOINT_URL_DYNAMODB").or(() -> env.uri("AWS_ENDPOINT_URL")),
+                env.uri("AWS_ENDPOINT_URL_SQS").or(() -> env.uri("AWS_ENDPOINT_URL")),
+                env.text("EVENTS_TABLE", "onsale-events"),
+                env.text("SEATS_TABLE", "onsale-seats"),
+                env.text("HOLD_EXPIRY_QUEUE_URL", ""),
+                new RedisSettings(
+                        env.text("REDIS_HOST", "127.0.0.1"),
+                        env.integer("REDIS_PORT", 6379),
+                        env.bool("REDIS_TLS", false),
+                        env.bool("REDIS_CLUSTER", false),
+                        env.millis("REDIS_TIMEOUT_MS", 500)),
+                env.text("ADMIN_GROUP", "admin"),
+                env.millis("SEAT_MAP_FRESH_MS", 500),
+                env.millis("SEAT_MAP_STALE_MS", 500),
+                env.millis("SEAT_MAP_REBUILD_WAIT_MS", 3000),
+                Duration.ofSeconds(env.integer("EVENT_CACHE_SECONDS", 30)),
+                env.integer("MAX_SEATS_PER_EVENT", 100_000));
+    }
+
+    /** Typed reads of variables; a malformed value fails at start, naming the variable. */
+    private record Settings(Function<String, String> variables) {
+        String text(String name, String fallback) {
+            String value = variables.apply(name);
+            return value == null || value.isBlank() ? fallback : value.trim();
+        }
+
+        Optional<URI> uri(String name) {
+            return Optional.ofNullable(text(name, null)).map(URI::create);
+        }
+
+        int integer(String name, int fallback) {
+            String value = text(name, null);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("Environment variable " + name + " is not an integer: " + value, e);
+            }
+        }
+
+        boolean bool(String name, boolean fallback) {
+            String value = text(name, null);
+            return value == null ? fallback : Boolean.parseBoolean(value);
+        }
+
+        Duration millis(String name, int fallback) {
+            return Duration.ofMillis(integer(name, fallback));
+        }
+    }
+}

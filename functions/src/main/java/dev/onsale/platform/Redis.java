@@ -1,0 +1,125 @@
+package dev.onsale.platform;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One Lettuce connection to Redis (standalone or cluster) for the whole JVM, opened on first use.
+ * Lettuce multiplexes every thread's commands over it. The command interfaces handed out are the
+ * cluster-compatible ones, so feature code runs unchanged on a single node and on Redis Cluster.
+ */
+public final class Redis {
+    private static final Map<String, Redis> SHARED = new ConcurrentHashMap<>();
+    private static volatile ClientResources resources;
+
+    private final Config.RedisSettings settings;
+    private volatile Connected connected;
+
+    private record Connected(StatefulConnection<String, String> connection,
+                             RedisClusterCommands<String, String> sync,
+                             RedisClusterAsyncCommands<String, String> async,
+                             AutoCloseable client) {
+    }
+
+    private Redis(Config.RedisSettings settings) {
+        this.settings = settings;
+    }
+
+    public static Redis shared(Config.RedisSettings settings) {
+        return SHARED.computeIfAbsent(settings.host() + ":" + settings.port(), k -> new Redis(settings));
+    }
+
+    /** A connection of its own, not shared; for tests and tools that close what they open. */
+    public static Redis dedicated(Config.RedisSettings settings) {
+        return new Redis(settings);
+    }
+
+    public RedisClusterCommands<String, String> sync() {
+        return connected().sync();
+    }
+
+    public RedisClusterAsyncCommands<String, String> async() {
+        return connected().async();
+    }
+
+    public boolean cluster() {
+        return settings.cluster();
+    }
+
+    private Connected connected() {
+        Connected current = connected;
+        if (current != null) {
+            return current;
+        }
+        synchronized (this) {
+            if (connected == null) {
+                connected = connect();
+            }
+            return connected;
+        }
+    }
+
+    private Connected connect() {
+        RedisURI uri = RedisURI.builder()
+                .withHost(settings.host())
+                .withPort(settings.port())
+                .withSsl(settings.tls())
+                .withTimeout(settings.timeout())
+                .build();
+        // Commands issued while disconnected fail at once instead of queueing: callers apply their
+        // fail-open or fail-closed policy rather than hanging a Lambda invocation.
+        TimeoutOptions timeouts = TimeoutOptions.enabled(settings.timeout());
+        if (settings.cluster()) {
+            RedisClusterClient client = RedisClusterClient.create(resources(), uri);
+            client.setOptions(ClusterClientOptions.builder()
+                    .timeoutOptions(timeouts)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .build());
+            StatefulRedisClusterConnection<String, String> connection = client.connect();
+            return new Connected(connection, connection.sync(), connection.async(), client::shutdown);
+        }
+        RedisClient client = RedisClient.create(resources(), uri);
+        client.setOptions(ClientOptions.builder()
+                .timeoutOptions(timeouts)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        StatefulRedisConnection<String, String> connection = client.connect();
+        return new Connected(connection, connection.sync(), connection.async(), client::shutdown);
+    }
+
+    public synchronized void close() {
+        if (connected != null) {
+            connected.connection().close();
+            try {
+                connected.client().close();
+            } catch (Exception e) {
+                throw new IllegalStateException("Closing the Redis client failed", e);
+            }
+            connected = null;
+        }
+    }
+
+    private static ClientResources resources() {
+        if (resources == null) {
+            synchronized (Redis.class) {
+                if (resources == null) {
+                    resources = DefaultClientResources.create();
+                }
+            }
+        }
+        return resources;
+    }
+}
