@@ -1,0 +1,40 @@
+package dev.onsale.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class CallerTest {
+
+    @Test
+    void subjectClaimIsTheUser() {
+        Caller caller = Caller.fromClaims(Map.of("sub", "42"), "admin");
+        assertEquals(Optional.of("42"), caller.userId());
+        assertFalse(caller.admin());
+    }
+
+    @Test
+    void cognitoGroupsFlattenedByApiGatewayGrantAdmin() {
+        assertTrue(Caller.fromClaims(Map.of("sub", "1", "cognito:groups", "[fans admin]"), "admin").admin());
+    }
+
+    @Test
+    void spaceSeparatedScopesGrantAdmin() {
+        assertTrue(Caller.fromClaims(Map.of("scope", "openid admin"), "admin").admin());
+    }
+
+    @Test
+    void aGroupThatOnlyContainsTheAdminNameDoesNotGrantAdmin() {
+        assertFalse(Caller.fromClaims(Map.of("cognito:groups", "[administrators]"), "admin").admin());
+    }
+
+    @Test
+    void noClaimsIsAnonymous() {
+        assertEquals(Caller.ANONYMOUS, Caller.fromClaims(Map.of(), "admin"));
+        assertEquals(Caller.ANONYMOUS, Caller.fromClaims(null, "admin"));
+    }
+}

@@ -1,0 +1,78 @@
+package dev.onsale.testing;
+
+import dev.onsale.localstack.AuthMode;
+import dev.onsale.localstack.LocalStack;
+import dev.onsale.localstack.LocalStackOptions;
+import dev.onsale.platform.Config;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * The whole local stack (template.yaml on DynamoDB Local, ElasticMQ and redis-server, with the local
+ * gateway and SQS pollers), started once per test JVM and shared: each test makes its own events,
+ * users and keys. Inject {@link LocalStack} into a test or its constructor.
+ */
+public final class EmbeddedStack implements ParameterResolver {
+    private static LocalStack stack;
+
+    public static synchronized LocalStack get() {
+        if (stack == null) {
+            stack = LocalStack.start(LocalStackOptions.builder()
+                    .template(projectFile("template.yaml"))
+                    .port(0)
+                    .parameterOverrides(parameters())
+                    .authMode(AuthMode.DEV)
+                    .devAdmin(true)
+                    .pollers(true)
+                    .build());
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "embedded-stack-stop"));
+        }
+        return stack;
+    }
+
+    /** The configuration a function of the template sees on the stack. */
+    public static Config config(String functionLogicalId) {
+        return Config.from(get().functionEnvironment(functionLogicalId)::get);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == LocalStack.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return get();
+    }
+
+    static Map<String, String> parameters() {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(projectFile("localstack/template-parameters.properties"))) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> parameters = new HashMap<>();
+        properties.forEach((k, v) -> parameters.put((String) k, (String) v));
+        return parameters;
+    }
+
+    /** A file of the project, found from the module directory Maven runs tests in. */
+    public static Path projectFile(String relative) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir.resolve("template.yaml"))) {
+                return dir.resolve(relative);
+            }
+        }
+        throw new IllegalStateException("template.yaml not found above " + Path.of("").toAbsolutePath());
+    }
+}
