@@ -1,6 +1,5 @@
 package dev.onsale.catalog;
 
-import dev.onsale.http.ApiException;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
@@ -31,17 +30,7 @@ public final class ListEventsHandler extends ApiHandler {
     @Override
     protected ApiResponse handle(ApiRequest request) {
         int limit = request.queryInt("limit", 20, 1, 100);
-        Optional<Long> before = request.query("before").map(value -> {
-            try {
-                long id = Long.parseLong(value.trim());
-                if (id < 1) {
-                    throw ApiException.badRequest("before must be a positive integer");
-                }
-                return id;
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("before must be a positive integer");
-            }
-        });
+        Optional<Long> before = request.query("before").map(value -> request.queryId("before"));
         CatalogService.EventPage page = catalog.events(before, limit);
         return ApiResponse.json(200, new Page(page.events().stream().map(EventView::of).toList(), page.nextBefore().orElse(null)));
     }

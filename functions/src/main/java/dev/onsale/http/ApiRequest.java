@@ -2,6 +2,7 @@ package dev.onsale.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.onsale.platform.Json;
@@ -42,6 +43,11 @@ public final class ApiRequest {
     public long pathId(String name) {
         String value = event.getPathParameters() == null ? null : event.getPathParameters().get(name);
         return positiveLong(name, value);
+    }
+
+    /** A query parameter that must be a positive integer id, e.g. {@code before}. */
+    public long queryId(String name) {
+        return positiveLong(name, query(name).orElse(null));
     }
 
     public Optional<String> query(String name) {
@@ -98,18 +104,23 @@ public final class ApiRequest {
         if (text.isBlank()) {
             throw ApiException.badRequest("A JSON body is required");
         }
+        JsonNode tree;
         try {
-            T value = Json.MAPPER.readValue(text, type);
-            if (value == null) {
-                throw ApiException.badRequest("A JSON object is required");
-            }
-            return value;
+            tree = Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "malformed_json", "The body is not valid JSON");
+        }
+        if (tree == null || !tree.isObject()) {
+            throw ApiException.unprocessable("The body must be a JSON object");
+        }
+        try {
+            return Json.MAPPER.treeToValue(tree, type);
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.unprocessable("Unknown field '" + e.getPropertyName() + "'");
         } catch (JsonMappingException e) {
             throw ApiException.unprocessable("Invalid value at " + fieldPath(e) + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (JsonProcessingException e) {
-            throw new ApiException(400, "malformed_json", "The body is not valid JSON");
+            throw ApiException.unprocessable("The body does not match the expected shape");
         }
     }
 

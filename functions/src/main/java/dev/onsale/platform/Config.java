@@ -15,6 +15,8 @@ public record Config(
         Optional<URI> sqsEndpoint,
         String eventsTable,
         String seatsTable,
+        String bookingsTable,
+        String idempotencyTable,
         String holdExpiryQueueUrl,
         RedisSettings redis,
         String adminGroup,
@@ -22,7 +24,12 @@ public record Config(
         Duration seatMapStale,
         Duration seatMapRebuildWait,
         Duration eventCache,
-        int maxSeatsPerEvent) {
+        int maxSeatsPerEvent,
+        Duration holdTime,
+        int maxSeatsPerBooking,
+        int maxActiveHoldsPerEvent,
+        Duration idempotencyTtl,
+        int writeAttempts) {
 
     /** Where Redis is and how to speak to it. */
     public record RedisSettings(String host, int port, boolean tls, boolean cluster, Duration timeout) {
@@ -40,6 +47,8 @@ public record Config(
                 env.uri("AWS_ENDPOINT_URL_SQS").or(() -> env.uri("AWS_ENDPOINT_URL")),
                 env.text("EVENTS_TABLE", "onsale-events"),
                 env.text("SEATS_TABLE", "onsale-seats"),
+                env.text("BOOKINGS_TABLE", "onsale-bookings"),
+                env.text("IDEMPOTENCY_TABLE", "onsale-idempotency"),
                 env.text("HOLD_EXPIRY_QUEUE_URL", ""),
                 new RedisSettings(
                         env.text("REDIS_HOST", "127.0.0.1"),
@@ -52,7 +61,12 @@ public record Config(
                 env.millis("SEAT_MAP_STALE_MS", 500),
                 env.millis("SEAT_MAP_REBUILD_WAIT_MS", 3000),
                 Duration.ofSeconds(env.integer("EVENT_CACHE_SECONDS", 30)),
-                env.integer("MAX_SEATS_PER_EVENT", 100_000));
+                env.integer("MAX_SEATS_PER_EVENT", 100_000),
+                Duration.ofSeconds(env.integer("HOLD_SECONDS", 600)),
+                env.integer("MAX_SEATS_PER_BOOKING", 8),
+                env.integer("MAX_ACTIVE_HOLDS_PER_EVENT", 2),
+                Duration.ofSeconds(env.integer("IDEMPOTENCY_TTL_SECONDS", 86_400)),
+                env.integer("WRITE_ATTEMPTS", 5));
     }
 
     /** Typed reads of variables; a malformed value fails at start, naming the variable. */

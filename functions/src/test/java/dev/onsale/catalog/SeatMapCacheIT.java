@@ -13,6 +13,7 @@ import dev.onsale.testing.CallCounter;
 import dev.onsale.testing.EmbeddedStack;
 import dev.onsale.testing.Events;
 import dev.onsale.testing.Gateway;
+import dev.onsale.testing.Stacks;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -26,9 +27,6 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -46,12 +44,7 @@ class SeatMapCacheIT {
     SeatMapCacheIT(LocalStack stack) {
         this.stack = stack;
         this.api = new Gateway(stack.gatewayUrl());
-        this.countedDynamo = DynamoDbClient.builder()
-                .region(Region.of(config.region()))
-                .endpointOverride(config.dynamoDbEndpoint().orElseThrow())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .overrideConfiguration(c -> c.addExecutionInterceptor(calls))
-                .build();
+        this.countedDynamo = Stacks.dynamoDb(config, calls);
         this.catalog = new CatalogService(
                 new CatalogStore(countedDynamo, config.eventsTable(), config.seatsTable()),
                 new SeatMapCache(redis), new EventCache(redis), Clock.systemUTC(), CatalogService.Settings.of(config));

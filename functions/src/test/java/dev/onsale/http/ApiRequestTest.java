@@ -65,6 +65,12 @@ class ApiRequestTest {
     }
 
     @Test
+    void wellFormedJsonThatIsNotAnObjectIs422() {
+        ApiRequest request = request(APIGatewayV2HTTPEvent.builder().withBody("[1, 2]"));
+        assertEquals(422, assertThrows(ApiException.class, () -> request.body(Body.class)).status());
+    }
+
+    @Test
     void unknownFieldIs422() {
         ApiRequest request = request(APIGatewayV2HTTPEvent.builder().withBody("{\"nme\":\"x\"}"));
         assertEquals(422, assertThrows(ApiException.class, () -> request.body(Body.class)).status());

@@ -1,6 +1,7 @@
 package dev.onsale.localstack;
 
 import java.net.URI;
+import software.amazon.dynamodb.services.local.main.CommandLineInput;
 import software.amazon.dynamodb.services.local.main.ServerRunner;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
@@ -16,9 +17,15 @@ final class DynamoDbLocalServer implements AutoCloseable {
     }
 
     static DynamoDbLocalServer start(int port) throws Exception {
+        EmulatorLogging.quietSlf4jLoggers();
         EmulatorLogging.quietDynamoDbLocal();
-        DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
+        // what ServerRunner.createServerFromCommandLineArgs does, less the banner it prints on stdout
+        CommandLineInput arguments = new CommandLineInput(
                 new String[] {"-inMemory", "-port", String.valueOf(port), "-disableTelemetry"});
+        if (!arguments.init()) {
+            throw new IllegalStateException("DynamoDB Local refused its arguments");
+        }
+        DynamoDBProxyServer server = ServerRunner.createServer(arguments);
         server.start();
         return new DynamoDbLocalServer(server, port);
     }

@@ -27,12 +27,6 @@ public final class LambdaEnvironment {
 
     private LambdaEnvironment() {}
 
-    /** What a function sees for an environment variable: the contract's system property, else the real variable. */
-    public static String get(String name) {
-        String local = System.getProperty(PROPERTY_PREFIX + name);
-        return local != null ? local : System.getenv(name);
-    }
-
     /** Runs {@code construction} with {@code environment} published as {@code lambda.env.*} system properties. */
     static <T> T constructWith(Map<String, String> environment, Callable<T> construction) throws Exception {
         CONSTRUCTION_LOCK.lock();

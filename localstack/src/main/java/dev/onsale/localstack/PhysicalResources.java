@@ -27,10 +27,6 @@ final class PhysicalResources implements ResourceAttributes {
         created.put(logicalId, new Physical(ref, Map.copyOf(attributes)));
     }
 
-    boolean isRegistered(String logicalId) {
-        return created.containsKey(logicalId);
-    }
-
     @Override
     public String ref(String logicalId) {
         Physical physical = created.get(logicalId);

@@ -3,7 +3,9 @@ package dev.onsale.localstack;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +58,30 @@ record QueueDefinition(String logicalId, String queueName, Map<String, String> a
             }
         }
         return new QueueDefinition(resource.logicalId(), name, Map.copyOf(attributes));
+    }
+
+    /**
+     * Queues in an order where every queue comes after the queues it names (a dead-letter queue before
+     * the queues that redrive to it).
+     */
+    static List<Template.Resource> inDependencyOrder(List<Template.Resource> queues) {
+        Map<String, Template.Resource> pending = new LinkedHashMap<>();
+        queues.forEach(queue -> pending.put(queue.logicalId(), queue));
+        List<Template.Resource> ordered = new ArrayList<>();
+        while (!pending.isEmpty()) {
+            List<Template.Resource> ready = pending.values().stream()
+                    .filter(queue -> IntrinsicEvaluator.referencedLogicalIds(queue.properties()).stream()
+                            .noneMatch(id -> !id.equals(queue.logicalId()) && pending.containsKey(id)))
+                    .toList();
+            if (ready.isEmpty()) {
+                throw new IllegalArgumentException("queues refer to each other in a cycle: " + pending.keySet());
+            }
+            ready.forEach(queue -> {
+                ordered.add(queue);
+                pending.remove(queue.logicalId());
+            });
+        }
+        return ordered;
     }
 
     /** Creates the queue; a queue of that name with other attributes (an earlier run) gets these attributes. */

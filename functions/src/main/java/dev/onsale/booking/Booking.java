@@ -1,0 +1,27 @@
+package dev.onsale.booking;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/** A booking of one user for some seats of one event. */
+public record Booking(long id, String userId, long eventId, BookingStatus status, List<BookedSeat> seats,
+                      BigDecimal totalAmount, Instant expiresAt, Instant createdAt) {
+
+    /** A seat as booked: where it is and what it cost at the time. */
+    public record BookedSeat(int id, String section, int row, int number, BigDecimal price) {
+    }
+
+    public List<Integer> seatIds() {
+        return seats.stream().map(BookedSeat::id).toList();
+    }
+
+    /** Whether the hold still reserves its seats at {@code now}. */
+    public boolean holdLive(Instant now) {
+        return status == BookingStatus.HOLD && expiresAt.isAfter(now);
+    }
+
+    public Booking withStatus(BookingStatus newStatus) {
+        return new Booking(id, userId, eventId, newStatus, seats, totalAmount, expiresAt, createdAt);
+    }
+}

@@ -1,0 +1,374 @@
+package dev.onsale.booking;
+
+import dev.onsale.catalog.CatalogService;
+import dev.onsale.catalog.Event;
+import dev.onsale.catalog.Section;
+import dev.onsale.platform.AwsClients;
+import dev.onsale.platform.Config;
+import dev.onsale.platform.Json;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Seat holds and their ends. A seat has at most one owner because every hold is one DynamoDB
+ * transaction conditioned on the seat being free (or held by a lapsed hold); a retried request
+ * never books twice because the idempotency record is written in that same transaction.
+ */
+public final class BookingService {
+    private static final System.Logger LOG = System.getLogger(BookingService.class.getName());
+    static final String CREATE = "create_booking";
+    static final String CONFIRM = "confirm_booking";
+    static final String CANCEL = "cancel_booking";
+
+    private final BookingStore store;
+    private final CatalogService catalog;
+    private final HoldExpiryQueue expiryQueue;
+    private final Payments payments;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final BookingIds ids;
+    private final Settings settings;
+
+    /** The tunables of bookings. */
+    public record Settings(Duration holdTime, int maxSeatsPerBooking, int maxActiveHolds, Duration idempotencyTtl,
+                           int writeAttempts) {
+        public static Settings of(Config config) {
+            return new Settings(config.holdTime(), config.maxSeatsPerBooking(), config.maxActiveHoldsPerEvent(),
+                    config.idempotencyTtl(), config.writeAttempts());
+        }
+
+        public Settings withHoldTime(Duration holdTime) {
+            return new Settings(holdTime, maxSeatsPerBooking, maxActiveHolds, idempotencyTtl, writeAttempts);
+        }
+    }
+
+    public BookingService(BookingStore store, CatalogService catalog, HoldExpiryQueue expiryQueue, Payments payments,
+                          Clock clock, RandomGenerator random, Settings settings) {
+        this.store = store;
+        this.catalog = catalog;
+        this.expiryQueue = expiryQueue;
+        this.payments = payments;
+        this.clock = clock;
+        this.random = random;
+        this.ids = new BookingIds(clock, random);
+        this.settings = settings;
+    }
+
+    public static BookingService create(Config config) {
+        var dynamo = AwsClients.dynamoDb(config);
+        return new BookingService(
+                new BookingStore(dynamo, config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
+                CatalogService.create(config),
+                new HoldExpiryQueue(AwsClients.sqs(config), config.holdExpiryQueueUrl()),
+                Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(), Settings.of(config));
+    }
+
+    /** What a hold came to. */
+    public sealed interface HoldOutcome {
+        record Held(Booking booking) implements HoldOutcome {
+        }
+
+        /** The key was used before with the same request: its first answer, again. */
+        record Replayed(int status, String body) implements HoldOutcome {
+        }
+
+        record Invalid(String detail) implements HoldOutcome {
+        }
+
+        record UnknownEvent(long eventId) implements HoldOutcome {
+        }
+
+        record UnknownSeats(List<Long> seatIds) implements HoldOutcome {
+        }
+
+        record SeatsUnavailable(List<Integer> seatIds) implements HoldOutcome {
+        }
+
+        record HoldLimitReached(int max) implements HoldOutcome {
+        }
+
+        /** The key was used before with another request. */
+        record KeyReused() implements HoldOutcome {
+        }
+
+        /** Contention or throttling outlasted the retries. */
+        record Busy(boolean throttled) implements HoldOutcome {
+        }
+    }
+
+    public HoldOutcome hold(String userId, HoldRequest request, Optional<IdempotencyKey> key) {
+        Optional<String> problem = request.problem(settings.maxSeatsPerBooking());
+        if (problem.isPresent()) {
+            return new HoldOutcome.Invalid(problem.get());
+        }
+        Optional<Event> found = catalog.event(request.eventId());
+        if (found.isEmpty()) {
+            return new HoldOutcome.UnknownEvent(request.eventId());
+        }
+        Event event = found.get();
+        List<Long> unknown = request.seatIds().stream().filter(id -> id > event.totalSeats()).toList();
+        if (!unknown.isEmpty()) {
+            return new HoldOutcome.UnknownSeats(unknown);
+        }
+        List<Booking.BookedSeat> seats = request.sortedSeats().stream().map(id -> bookedSeat(event, id)).toList();
+        BigDecimal total = seats.stream().map(Booking.BookedSeat::price).reduce(BigDecimal.ZERO, BigDecimal::add);
+        Optional<String> scopedKey = key.map(k -> k.scopedTo(userId, CREATE));
+        String fingerprint = CREATE + "|" + request.fingerprint();
+        boolean lapsedHoldsCleared = false;
+        boolean throttled = false;
+        for (int attempt = 0; attempt < settings.writeAttempts(); attempt++) {
+            Instant now = now();
+            Booking booking = new Booking(ids.next(), userId, event.id(), BookingStatus.HOLD, seats, total,
+                    now.plus(settings.holdTime()), now);
+            Optional<StoredResponse> response = scopedKey.map(k -> stored(k, fingerprint, 201, booking, now));
+            switch (store.hold(booking, settings.maxActiveHolds(), response, now)) {
+                case BookingStore.Write.Done done -> {
+                    scheduleExpiry(booking, now);
+                    return new HoldOutcome.Held(booking);
+                }
+                case BookingStore.Write.KeyTaken taken -> {
+                    Optional<StoredResponse> original = store.storedResponse(scopedKey.orElseThrow(), now());
+                    if (original.isPresent()) {
+                        return original.get().fingerprint().equals(fingerprint)
+                                ? new HoldOutcome.Replayed(original.get().status(), original.get().body())
+                                : new HoldOutcome.KeyReused();
+                    }
+                }
+                case BookingStore.Write.SeatsTaken taken -> {
+                    return new HoldOutcome.SeatsUnavailable(taken.seatIds());
+                }
+                case BookingStore.Write.HoldLimitReached limit -> {
+                    if (lapsedHoldsCleared) {
+                        return new HoldOutcome.HoldLimitReached(settings.maxActiveHolds());
+                    }
+                    // The counter still counts holds whose expiry message has not come yet: end them now.
+                    store.holdsOf(userId, event.id()).stream()
+                            .filter(hold -> !hold.holdLive(now()))
+                            .forEach(this::expireNow);
+                    lapsedHoldsCleared = true;
+                }
+                case BookingStore.Write.BookingChanged clash -> {
+                    // the id was taken in the same millisecond: the next attempt draws another
+                }
+                case BookingStore.Write.Contended contended -> backOff(attempt);
+                case BookingStore.Write.Throttled t -> {
+                    throttled = true;
+                    backOff(attempt);
+                }
+            }
+        }
+        return new HoldOutcome.Busy(throttled);
+    }
+
+    /** The caller's own booking; another user's is as good as absent. */
+    public Optional<Booking> booking(String userId, long bookingId) {
+        return store.find(bookingId).filter(b -> b.userId().equals(userId));
+    }
+
+    /** A page of the caller's bookings, newest first. */
+    public List<Booking> bookings(String userId, Optional<Long> before, int limit) {
+        return store.listForUser(userId, before.orElse(Long.MAX_VALUE), limit);
+    }
+
+    /** What a confirm or cancel came to. */
+    public sealed interface ChangeOutcome {
+        record Changed(Booking booking) implements ChangeOutcome {
+        }
+
+        record Replayed(int status, String body) implements ChangeOutcome {
+        }
+
+        record NotFound() implements ChangeOutcome {
+        }
+
+        /** The booking already ended otherwise (e.g. cancelling a confirmed booking). */
+        record NotActive(BookingStatus status) implements ChangeOutcome {
+        }
+
+        record HoldExpired() implements ChangeOutcome {
+        }
+
+        record PaymentDeclined(String reason) implements ChangeOutcome {
+        }
+
+        record KeyReused() implements ChangeOutcome {
+        }
+
+        record Busy(boolean throttled) implements ChangeOutcome {
+        }
+    }
+
+    /** Pays for a live hold and sells its seats. Confirming a confirmed booking answers it again. */
+    public ChangeOutcome confirm(String userId, long bookingId, Optional<IdempotencyKey> key) {
+        return change(userId, bookingId, key, BookingStatus.CONFIRMED);
+    }
+
+    /** Ends a hold and frees its seats. Cancelling a cancelled booking answers it again. */
+    public ChangeOutcome cancel(String userId, long bookingId, Optional<IdempotencyKey> key) {
+        return change(userId, bookingId, key, BookingStatus.CANCELLED);
+    }
+
+    private ChangeOutcome change(String userId, long bookingId, Optional<IdempotencyKey> key, BookingStatus to) {
+        String operation = to == BookingStatus.CONFIRMED ? CONFIRM : CANCEL;
+        String fingerprint = operation + "|booking=" + bookingId;
+        Optional<String> scopedKey = key.map(k -> k.scopedTo(userId, operation));
+        if (scopedKey.isPresent()) {
+            Optional<StoredResponse> original = store.storedResponse(scopedKey.get(), now());
+            if (original.isPresent()) {
+                return original.get().fingerprint().equals(fingerprint)
+                        ? new ChangeOutcome.Replayed(original.get().status(), original.get().body())
+                        : new ChangeOutcome.KeyReused();
+            }
+        }
+        boolean throttled = false;
+        boolean paid = false;
+        for (int attempt = 0; attempt < settings.writeAttempts(); attempt++) {
+            Optional<Booking> found = booking(userId, bookingId);
+            if (found.isEmpty()) {
+                return new ChangeOutcome.NotFound();
+            }
+            Booking booking = found.get();
+            Instant now = now();
+            if (booking.status() == to) {
+                return new ChangeOutcome.Changed(booking);
+            }
+            if (booking.status() != BookingStatus.HOLD) {
+                return new ChangeOutcome.NotActive(booking.status());
+            }
+            if (!booking.holdLive(now)) {
+                expireNow(booking);
+                return new ChangeOutcome.HoldExpired();
+            }
+            if (to == BookingStatus.CONFIRMED && !paid) {
+                if (payments.charge(booking.id(), userId, booking.totalAmount()) instanceof Payments.Charge.Declined declined) {
+                    return new ChangeOutcome.PaymentDeclined(declined.reason());
+                }
+                paid = true;
+            }
+            Booking changed = booking.withStatus(to);
+            Optional<StoredResponse> response = scopedKey.map(k -> stored(k, fingerprint, 200, changed, now));
+            switch (store.finish(booking, to, response, now)) {
+                case BookingStore.Write.Done done -> {
+                    return new ChangeOutcome.Changed(changed);
+                }
+                case BookingStore.Write.KeyTaken taken -> {
+                    Optional<StoredResponse> original = store.storedResponse(scopedKey.orElseThrow(), now());
+                    if (original.isPresent()) {
+                        return original.get().fingerprint().equals(fingerprint)
+                                ? new ChangeOutcome.Replayed(original.get().status(), original.get().body())
+                                : new ChangeOutcome.KeyReused();
+                    }
+                }
+                case BookingStore.Write.SeatsTaken lost -> {
+                    // a seat's hold lapsed between the read and the write: the next read sees it
+                }
+                case BookingStore.Write.BookingChanged changedMeanwhile -> {
+                    // ended by a concurrent call: the next read says how
+                }
+                case BookingStore.Write.HoldLimitReached impossible -> throw new IllegalStateException("no limit on " + to);
+                case BookingStore.Write.Contended contended -> backOff(attempt);
+                case BookingStore.Write.Throttled t -> {
+                    throttled = true;
+                    backOff(attempt);
+                }
+            }
+        }
+        return new ChangeOutcome.Busy(throttled);
+    }
+
+    /** What an expiry message came to. */
+    public enum Expiry {
+        /** The hold was ended and its seats freed now. */
+        EXPIRED,
+        /** The booking had already ended (a duplicate or late message). */
+        ALREADY_ENDED,
+        /** The hold runs longer than SQS can delay: woken early, the rest is asked for again. */
+        NOT_DUE,
+        /** No such booking. */
+        UNKNOWN
+    }
+
+    /** Ends a hold whose time is up; harmless for a booking that already ended. */
+    public Expiry expire(long bookingId) {
+        Optional<Booking> found = store.find(bookingId);
+        if (found.isEmpty()) {
+            return Expiry.UNKNOWN;
+        }
+        Booking booking = found.get();
+        if (booking.status() != BookingStatus.HOLD) {
+            return Expiry.ALREADY_ENDED;
+        }
+        Instant now = now();
+        if (booking.holdLive(now)) {
+            expiryQueue.wakeAt(booking.id(), booking.expiresAt(), now);
+            return Expiry.NOT_DUE;
+        }
+        return expireNow(booking) ? Expiry.EXPIRED : Expiry.ALREADY_ENDED;
+    }
+
+    /** Marks a lapsed hold EXPIRED and frees the seats it still holds; false when it had already ended. */
+    private boolean expireNow(Booking booking) {
+        for (int attempt = 0; attempt < settings.writeAttempts(); attempt++) {
+            switch (store.finish(booking, BookingStatus.EXPIRED, Optional.empty(), now())) {
+                case BookingStore.Write.Done done -> {
+                    return true;
+                }
+                case BookingStore.Write.BookingChanged ended -> {
+                    return false;
+                }
+                case BookingStore.Write.SeatsTaken seatChanged -> {
+                    // a seat changed between the read and the write: read again
+                }
+                case BookingStore.Write.Contended c -> backOff(attempt);
+                case BookingStore.Write.Throttled t -> backOff(attempt);
+                case BookingStore.Write.KeyTaken impossible -> throw new IllegalStateException("expiry writes no record");
+                case BookingStore.Write.HoldLimitReached impossible -> throw new IllegalStateException("expiry sets no limit");
+            }
+        }
+        throw new IllegalStateException("Booking " + booking.id() + " could not be expired after "
+                + settings.writeAttempts() + " attempts");
+    }
+
+    private void scheduleExpiry(Booking booking, Instant now) {
+        try {
+            expiryQueue.wakeAt(booking.id(), booking.expiresAt(), now);
+        } catch (SdkException e) {
+            // The hold is safe without the message: a lapsed hold never blocks its seats, and the
+            // user's next hold (or a confirm or cancel) ends it. Logged so that operators see it.
+            LOG.log(System.Logger.Level.ERROR, "Could not schedule the expiry of booking " + booking.id(), e);
+        }
+    }
+
+    private StoredResponse stored(String scopedKey, String fingerprint, int status, Booking booking, Instant now) {
+        return new StoredResponse(scopedKey, fingerprint, status, Json.write(BookingView.of(booking)),
+                now.plus(settings.idempotencyTtl()).getEpochSecond());
+    }
+
+    /** Milliseconds are what the table keeps: a booking read back equals the one answered. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static Booking.BookedSeat bookedSeat(Event event, int seatId) {
+        Section section = event.sectionOf(seatId).orElseThrow();
+        return new Booking.BookedSeat(seatId, section.name(), section.rowOf(seatId), section.numberOf(seatId), section.price());
+    }
+
+    /** Full-jitter exponential backoff: 0 to 20 ms · 2^attempt, at most 400 ms. */
+    private void backOff(int attempt) {
+        long cap = Math.min(400, 20L << Math.min(attempt, 5));
+        try {
+            Thread.sleep(random.nextLong(cap + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while backing off", e);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.onsale.booking;
+
+import dev.onsale.http.ApiHandler;
+import dev.onsale.http.ApiRequest;
+import dev.onsale.http.ApiResponse;
+import java.util.Optional;
+
+/** The shared shape of confirm and cancel: one booking of the caller's, one change, one answer. */
+abstract class ChangeBookingHandler extends ApiHandler {
+    protected final BookingService bookings;
+
+    ChangeBookingHandler(BookingService bookings, String adminGroup) {
+        super(adminGroup);
+        this.bookings = bookings;
+    }
+
+    protected abstract BookingService.ChangeOutcome change(String userId, long bookingId, Optional<IdempotencyKey> key);
+
+    @Override
+    protected final ApiResponse handle(ApiRequest request) {
+        String userId = request.requireUser();
+        long bookingId = request.pathId("booking_id");
+        var key = BookingResponses.idempotencyKey(request);
+        return switch (change(userId, bookingId, key)) {
+            case BookingService.ChangeOutcome.Changed changed -> ApiResponse.json(200, BookingView.of(changed.booking()));
+            case BookingService.ChangeOutcome.Replayed replayed -> BookingResponses.replayed(replayed.status(), replayed.body());
+            case BookingService.ChangeOutcome.NotFound notFound -> BookingResponses.notFound(bookingId);
+            case BookingService.ChangeOutcome.NotActive ended -> ApiResponse.error(409, "booking_not_active",
+                    "Booking " + bookingId + " is " + ended.status());
+            case BookingService.ChangeOutcome.HoldExpired expired -> ApiResponse.error(409, "hold_expired",
+                    "The hold of booking " + bookingId + " has expired and its seats were released");
+            case BookingService.ChangeOutcome.PaymentDeclined declined -> ApiResponse.error(402, "payment_declined",
+                    declined.reason());
+            case BookingService.ChangeOutcome.KeyReused reused -> BookingResponses.keyReused();
+            case BookingService.ChangeOutcome.Busy busy -> BookingResponses.busy(busy.throttled());
+        };
+    }
+}

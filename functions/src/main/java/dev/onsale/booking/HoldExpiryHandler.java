@@ -1,0 +1,56 @@
+package dev.onsale.booking;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.onsale.platform.Config;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Ends holds whose time is up. Triggered by the hold-expiry SQS queue (each message delayed by the
+ * hold time); reports partial batch failures, so one failing message is retried alone and, after
+ * the queue's redrive count, lands in the dead-letter queue.
+ */
+public final class HoldExpiryHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private static final System.Logger LOG = System.getLogger(HoldExpiryHandler.class.getName());
+
+    private final BookingService bookings;
+
+    public HoldExpiryHandler() {
+        this(BookingService.create(Config.fromEnvironment()));
+    }
+
+    public HoldExpiryHandler(BookingService bookings) {
+        this.bookings = bookings;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (SQSEvent.SQSMessage message : event.getRecords()) {
+            if (!handle(message)) {
+                failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getMessageId()).build());
+            }
+        }
+        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    private boolean handle(SQSEvent.SQSMessage message) {
+        Optional<ExpiryMessage> expiry = ExpiryMessage.parse(message.getBody());
+        if (expiry.isEmpty()) {
+            LOG.log(System.Logger.Level.ERROR, "Message " + message.getMessageId() + " is not a hold-expiry message; it will go to the dead-letter queue");
+            return false;
+        }
+        try {
+            BookingService.Expiry result = bookings.expire(expiry.get().bookingId());
+            LOG.log(System.Logger.Level.DEBUG, "Booking " + expiry.get().bookingId() + ": " + result);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Expiring booking " + expiry.get().bookingId() + " failed; SQS will retry", e);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.onsale.localstack;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local stand-in for API Gateway's HTTP API: a JDK HTTP server on 127.0.0.1 (one virtual thread per
+ * request, keep-alive) that routes each request through the {@link RouteTable}, authorizes it, and
+ * invokes the route's function with a payload format 2.0 event.
+ */
+final class LocalHttpApi implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalHttpApi.class);
+    private static final int BACKLOG = 1024;
+
+    static {
+        // the JDK server writes headers and body separately: without TCP_NODELAY, Nagle's algorithm and
+        // delayed ACKs stall every keep-alive response by ~40 ms
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final RouteTable routes;
+    private final RouteAuthorizer authorizer;
+    private final PayloadFormatV2 payload;
+
+    private LocalHttpApi(HttpServer server, ExecutorService executor, RouteTable routes, RouteAuthorizer authorizer,
+                         PayloadFormatV2 payload) {
+        this.server = server;
+        this.executor = executor;
+        this.routes = routes;
+        this.authorizer = authorizer;
+        this.payload = payload;
+    }
+
+    /** @param port 0 for a free port */
+    static LocalHttpApi start(int port, RouteTable routes, RouteAuthorizer authorizer, String apiId) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), BACKLOG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
+        }
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        LocalHttpApi api = new LocalHttpApi(server, executor, routes, authorizer, new PayloadFormatV2(apiId));
+        server.createContext("/", api::handle);
+        server.setExecutor(executor);
+        server.start();
+        return api;
+    }
+
+    URI url() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdown();
+    }
+
+    private void handle(HttpExchange exchange) {
+        String requestId = RequestIds.apiGatewayRequestId();
+        try (exchange) {
+            route(exchange, requestId);
+        } catch (IOException e) {
+            log.debug("request {}: the client went away", requestId, e);
+        }
+    }
+
+    private void route(HttpExchange exchange, String requestId) throws IOException {
+        try {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String method = exchange.getRequestMethod();
+            String rawPath = exchange.getRequestURI().getRawPath();
+            switch (routes.match(method, rawPath)) {
+                case RouteTable.Matched(HttpRoute route, var pathParameters) -> serve(exchange, route, pathParameters, body, requestId);
+                case RouteTable.MethodNotAllowed(String allow) -> {
+                    exchange.getResponseHeaders().set("Allow", allow);
+                    PayloadFormatV2.writeJson(exchange, 405, errorJson("method_not_allowed",
+                            method + " is not allowed on " + rawPath + "; allowed: " + allow), requestId);
+                }
+                case RouteTable.NotFound() ->
+                        PayloadFormatV2.writeJson(exchange, 404, errorJson("not_found", "no route for " + method + " " + rawPath), requestId);
+            }
+        } catch (RuntimeException e) {
+            log.error("request {}: the gateway failed", requestId, e);
+            if (exchange.getResponseCode() == -1) {
+                PayloadFormatV2.writeJson(exchange, 500, PayloadFormatV2.INTERNAL_SERVER_ERROR, requestId);
+            }
+        }
+    }
+
+    private void serve(HttpExchange exchange, HttpRoute route, Map<String, String> pathParameters, byte[] body,
+                       String requestId) throws IOException {
+        APIGatewayV2HTTPEvent event = payload.event(exchange, route, pathParameters, body, requestId);
+        switch (authorizer.authorize(event, route.authorization())) {
+            case RouteAuthorizer.Deny(int status, String denial) -> {
+                PayloadFormatV2.writeJson(exchange, status, denial, requestId);
+                return;
+            }
+            case RouteAuthorizer.Allow(var context) -> event.getRequestContext().setAuthorizer(context);
+        }
+        Object result;
+        try {
+            result = route.function().invoke(event);
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
+            log.error("{} ({}) failed on request {}", route.function().definition().logicalId(), route.routeKey(), requestId, e);
+            PayloadFormatV2.writeJson(exchange, 500, PayloadFormatV2.INTERNAL_SERVER_ERROR, requestId);
+            return;
+        }
+        payload.writeResponse(exchange, result, requestId);
+    }
+
+    private static String errorJson(String error, String detail) {
+        return "{\"error\":\"" + error + "\",\"detail\":" + LambdaJson.mapper().valueToTree(detail) + "}";
+    }
+}

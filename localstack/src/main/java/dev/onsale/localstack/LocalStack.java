@@ -1,0 +1,513 @@
+package dev.onsale.localstack;
+
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * SAM without Docker: runs a SAM template in this JVM. It creates the template's DynamoDB tables in
+ * DynamoDB Local and its SQS queues in ElasticMQ (or both in an external endpoint such as LocalStack),
+ * runs one redis-server for its ElastiCache resources, serves every {@code HttpApi} event of every
+ * function on a local HTTP API, and polls every {@code SQS} event source into its function.
+ *
+ * <p>Each function is one warm handler instance, created with its resolved environment published as
+ * {@code lambda.env.<NAME>} system properties during its construction: see {@link LambdaEnvironment}.
+ * The stack knows nothing of what the functions do.
+ *
+ * <pre>{@code
+ * try (LocalStack stack = LocalStack.start(LocalStackOptions.builder()
+ *         .template(Path.of("../template.yaml")).port(0)
+ *         .parameterOverrides(Map.of("CacheTls", "false"))
+ *         .build())) {
+ *     HttpRequest.newBuilder(stack.gatewayUrl().resolve("/api/v1/events")) ...
+ * }
+ * }</pre>
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+    private static final Set<String> CACHE_TYPES = Set.of(
+            "AWS::ElastiCache::ServerlessCache", "AWS::ElastiCache::ReplicationGroup", "AWS::ElastiCache::CacheCluster");
+    private static final List<String> CACHE_ENDPOINTS = List.of("Endpoint", "ReaderEndpoint", "PrimaryEndPoint",
+            "ReaderEndPoint", "ConfigurationEndPoint", "ConfigurationEndpoint", "RedisEndpoint");
+
+    private final LocalStackOptions options;
+    private final Template template;
+    private final PhysicalResources physical;
+    private final IntrinsicEvaluator evaluator;
+    private final Map<String, String> queueUrlsByArn = new ConcurrentHashMap<>();
+    private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
+    private final List<SqsEventSourcePoller> pollers = new ArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread shutdownHook = new Thread(this::closeOnJvmExit, "local-stack-shutdown");
+
+    private DynamoDbLocalServer dynamoDbLocal;
+    private ElasticMqServer elasticMq;
+    private volatile RedisServerProcess redis;
+    private URI dynamoDbEndpoint;
+    private URI sqsEndpoint;
+    private DynamoDbClient dynamoDb;
+    private SqsClient sqs;
+    private URLClassLoader codeLoader;
+    private RouteTable routes;
+    private LocalHttpApi httpApi;
+    private Duration startupTime;
+
+    private LocalStack(LocalStackOptions options) {
+        this.options = options;
+        this.template = Template.load(options.template());
+        this.physical = new PhysicalResources(template);
+        this.evaluator = new IntrinsicEvaluator(template,
+                StackParameters.resolve(template, options.parameterOverrides(), options.stackName(), options.region()),
+                physical);
+    }
+
+    /** Starts everything the template needs and returns once the HTTP API serves requests. */
+    public static LocalStack start(LocalStackOptions options) {
+        long began = System.nanoTime();
+        LocalStack stack = new LocalStack(options);
+        Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
+        try {
+            stack.boot();
+        } catch (RuntimeException | Error e) {
+            stack.close();
+            throw e;
+        }
+        stack.startupTime = Duration.ofNanos(System.nanoTime() - began);
+        log.info("local stack of {} ready in {} ms: {}", options.template(), stack.startupTime.toMillis(), stack.gatewayUrl());
+        return stack;
+    }
+
+    /** The local HTTP API, e.g. {@code http://127.0.0.1:8000}. */
+    public URI gatewayUrl() {
+        return httpApi.url();
+    }
+
+    /** A DynamoDB client (SDK v2, Apache HTTP client) pointed at the stack's DynamoDB. */
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    /** An SQS client (SDK v2, Apache HTTP client) pointed at the stack's SQS. */
+    public SqsClient sqs() {
+        return sqs;
+    }
+
+    public URI dynamoDbEndpoint() {
+        return dynamoDbEndpoint;
+    }
+
+    public URI sqsEndpoint() {
+        return sqsEndpoint;
+    }
+
+    public String redisHost() {
+        return RedisServerProcess.HOST;
+    }
+
+    public int redisPort() {
+        return requireRedis().port();
+    }
+
+    /** What {@code Ref} of a resource gives: a table name, a queue URL, a function name, a placeholder, ... */
+    public String physicalId(String logicalId) {
+        template.resource(logicalId);
+        return physical.ref(logicalId);
+    }
+
+    /** What {@code Fn::GetAtt logicalId.attribute} gives, e.g. a queue's {@code Arn}. */
+    public String attribute(String logicalId, String attribute) {
+        template.resource(logicalId);
+        return physical.attribute(logicalId, attribute);
+    }
+
+    /** A function's environment as its handler sees it: the template's variables plus Lambda's own. */
+    public Map<String, String> functionEnvironment(String functionLogicalId) {
+        return function(functionLogicalId).environment();
+    }
+
+    /**
+     * Invokes a function's warm instance directly, as {@code aws lambda invoke} would. The event is
+     * converted to the handler's input type when it is not one already (a Map or a JSON string, say).
+     *
+     * @return the handler's result
+     * @throws RuntimeException whatever the handler threw
+     */
+    public Object invoke(String functionLogicalId, Object event) {
+        return function(functionLogicalId).invoke(event);
+    }
+
+    /** Stops every SQS poller; returns once none is receiving or invoking. */
+    public void pausePollers() {
+        pollers.forEach(SqsEventSourcePoller::requestPause);
+        pollers.forEach(SqsEventSourcePoller::awaitIdle);
+    }
+
+    public void resumePollers() {
+        pollers.forEach(SqsEventSourcePoller::resume);
+    }
+
+    /** Stops redis-server, e.g. to see how functions cope with a cache outage. */
+    public void stopRedis() {
+        requireRedis().stop();
+    }
+
+    /** Starts redis-server again on the same port (empty: it keeps no data). */
+    public void startRedis() {
+        requireRedis().start();
+    }
+
+    /** How long {@link #start} took. */
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    public Template template() {
+        return template;
+    }
+
+    List<HttpRoute> routes() {
+        return routes.routes();
+    }
+
+    boolean runsRedis() {
+        return redis != null;
+    }
+
+    List<SqsEventSourcePoller> pollers() {
+        return Collections.unmodifiableList(pollers);
+    }
+
+    /** Stops everything this stack started. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        pollers.forEach(SqsEventSourcePoller::signalStop);
+        pollers.forEach(poller -> stopPart("SQS poller " + poller.description(), poller));
+        stopPart("HTTP API", httpApi);
+        stopPart("SQS client", sqs);
+        stopPart("DynamoDB client", dynamoDb);
+        stopPart("ElasticMQ", elasticMq);
+        stopPart("DynamoDB Local", dynamoDbLocal);
+        stopPart("redis-server", redis);
+        stopPart("code jar class loader", codeLoader);
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException exiting) {
+            // close() called while the JVM is already shutting down: the hook runs anyway, harmlessly
+            log.debug("JVM shutting down; the shutdown hook stays", exiting);
+        }
+    }
+
+    /** The in-process parts end with the JVM; redis-server is the one that would outlive it. */
+    private void closeOnJvmExit() {
+        closed.set(true);
+        if (redis != null) {
+            redis.destroyNow();
+        }
+    }
+
+    private void boot() {
+        EmulatorLogging.quietSlf4jLoggers();
+        registerFunctionNames();
+        List<Template.Resource> caches = deployed().stream().filter(resource -> CACHE_TYPES.contains(resource.type())).toList();
+        try (ExecutorService startup = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> steps = new ArrayList<>();
+            if (!caches.isEmpty()) {
+                redis = new RedisServerProcess(RedisServerProcess.locateExecutable(options.redisExecutable()), FreePorts.pick());
+                steps.add(startup.submit(() -> {
+                    redis.start();
+                    caches.forEach(this::registerCache);
+                }));
+            }
+            Future<DynamoDbLocalServer> dynamoDbServer;
+            Future<ElasticMqServer> sqsServer;
+            if (options.externalAwsEndpoint() != null) {
+                dynamoDbEndpoint = options.externalAwsEndpoint();
+                sqsEndpoint = options.externalAwsEndpoint();
+                dynamoDbServer = null;
+                sqsServer = null;
+            } else {
+                int dynamoDbPort = FreePorts.pick();
+                int sqsPort = FreePorts.pick();
+                dynamoDbEndpoint = URI.create("http://127.0.0.1:" + dynamoDbPort);
+                sqsEndpoint = URI.create("http://127.0.0.1:" + sqsPort);
+                dynamoDbServer = startup.submit(() -> DynamoDbLocalServer.start(dynamoDbPort));
+                sqsServer = startup.submit(() -> ElasticMqServer.start(sqsPort, options.region()));
+            }
+            steps.add(startup.submit(() -> {
+                dynamoDb = DynamoDbClient.builder().endpointOverride(dynamoDbEndpoint)
+                        .region(Region.of(options.region())).credentialsProvider(localCredentials())
+                        .httpClientBuilder(ApacheHttpClient.builder()).build();
+                if (dynamoDbServer != null) {
+                    dynamoDbServer.get();
+                }
+                createTables();
+                return null;
+            }));
+            steps.add(startup.submit(() -> {
+                sqs = SqsClient.builder().endpointOverride(sqsEndpoint)
+                        .region(Region.of(options.region())).credentialsProvider(localCredentials())
+                        .httpClientBuilder(ApacheHttpClient.builder()).build();
+                if (sqsServer != null) {
+                    sqsServer.get();
+                }
+                createQueues();
+                return null;
+            }));
+            if (dynamoDbServer != null) {
+                steps.add(dynamoDbServer);
+                steps.add(sqsServer);
+            }
+            try {
+                awaitAll(steps);
+            } finally {
+                // whatever started must be known to close(), even when another part failed
+                dynamoDbLocal = dynamoDbServer != null && dynamoDbServer.state() == Future.State.SUCCESS
+                        ? dynamoDbServer.resultNow() : null;
+                elasticMq = sqsServer != null && sqsServer.state() == Future.State.SUCCESS ? sqsServer.resultNow() : null;
+            }
+        }
+        createFunctions();
+        startHttpApi();
+        startPollers();
+    }
+
+    private List<Template.Resource> deployed() {
+        return template.resources().values().stream()
+                .filter(resource -> resource.condition() == null || evaluator.condition(resource.condition()))
+                .toList();
+    }
+
+    private void registerFunctionNames() {
+        for (Template.Resource resource : deployed()) {
+            if (resource.type().equals(Template.SERVERLESS_FUNCTION)) {
+                String name = evaluator.evaluateToString(resource.properties().get("FunctionName"));
+                name = name != null ? name : options.stackName() + "-" + resource.logicalId();
+                physical.register(resource.logicalId(), name, Map.of("Arn", functionArn(name)));
+            }
+        }
+    }
+
+    private void registerCache(Template.Resource cache) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        for (String endpoint : CACHE_ENDPOINTS) {
+            attributes.put(endpoint + ".Address", RedisServerProcess.HOST);
+            attributes.put(endpoint + ".Port", String.valueOf(redis.port()));
+        }
+        String name = evaluator.evaluateToString(cache.properties().getOrDefault("ServerlessCacheName",
+                cache.properties().getOrDefault("ReplicationGroupId", cache.properties().get("ClusterName"))));
+        name = name != null ? name : options.stackName() + "-" + cache.logicalId();
+        attributes.put("ARN", "arn:aws:elasticache:" + options.region() + ":" + StackParameters.ACCOUNT_ID + ":serverlesscache:" + name);
+        physical.register(cache.logicalId(), name, attributes);
+    }
+
+    private void createTables() {
+        for (Template.Resource table : deployed()) {
+            if (table.type().equals(Template.DYNAMODB_TABLE)) {
+                TableDefinition definition = TableDefinition.from(table, evaluator, options.stackName());
+                definition.createIn(dynamoDb);
+                String arn = definition.arn(options.region());
+                physical.register(table.logicalId(), definition.tableName(), Map.of("Arn", arn, "StreamArn", arn + "/stream/local"));
+            }
+        }
+    }
+
+    private void createQueues() {
+        List<Template.Resource> queues = deployed().stream().filter(resource -> resource.type().equals(Template.SQS_QUEUE)).toList();
+        for (Template.Resource queue : QueueDefinition.inDependencyOrder(queues)) {
+            QueueDefinition definition = QueueDefinition.from(queue, evaluator, options.stackName());
+            QueueDefinition.CreatedQueue created = definition.createIn(sqs);
+            queueUrlsByArn.put(created.arn(), created.url());
+            physical.register(queue.logicalId(), created.url(),
+                    Map.of("Arn", created.arn(), "QueueName", definition.queueName(), "QueueUrl", created.url()));
+        }
+    }
+
+    private void createFunctions() {
+        ClassLoader handlers = handlerClassLoader();
+        for (Template.Resource resource : deployed()) {
+            if (resource.type().equals(Template.SERVERLESS_FUNCTION)) {
+                FunctionDefinition definition = FunctionDefinition.from(resource, evaluator, options.stackName());
+                functions.put(resource.logicalId(), new LocalFunction(definition, lambdaEnvironment(definition), handlers,
+                        functionArn(definition.functionName())));
+            }
+        }
+        if (options.eagerInit()) {
+            functions.values().forEach(LocalFunction::initialize);
+        }
+    }
+
+    /** The template's variables plus what Lambda sets itself, and where the local AWS services are. */
+    private Map<String, String> lambdaEnvironment(FunctionDefinition function) {
+        Map<String, String> environment = new LinkedHashMap<>(function.variables());
+        environment.put("AWS_REGION", options.region());
+        environment.put("AWS_DEFAULT_REGION", options.region());
+        environment.put("AWS_ACCESS_KEY_ID", "local");
+        environment.put("AWS_SECRET_ACCESS_KEY", "local");
+        environment.put("AWS_LAMBDA_FUNCTION_NAME", function.functionName());
+        environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(function.memorySizeMb()));
+        environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        environment.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + function.functionName());
+        if (!function.runtime().isEmpty()) {
+            environment.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + function.runtime());
+        }
+        environment.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint.toString());
+        environment.put("AWS_ENDPOINT_URL_SQS", sqsEndpoint.toString());
+        return environment;
+    }
+
+    private ClassLoader handlerClassLoader() {
+        if (options.codeJar() == null) {
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            return context != null ? context : LocalStack.class.getClassLoader();
+        }
+        try {
+            // parent-first, like the classpath of a Lambda function: the jar's own classes come after ours
+            codeLoader = new URLClassLoader("code-jar", new URL[] {options.codeJar().toUri().toURL()},
+                    ClassLoader.getSystemClassLoader());
+            return codeLoader;
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("bad code jar path " + options.codeJar(), e);
+        }
+    }
+
+    private void startHttpApi() {
+        List<HttpRoute> all = new ArrayList<>();
+        for (LocalFunction function : functions.values()) {
+            for (FunctionDefinition.HttpApiEvent event : function.definition().httpApiEvents()) {
+                all.add(new HttpRoute(event.method(), event.path(), function, authorization(function, event)));
+            }
+        }
+        routes = new RouteTable(all);
+        String apiId = template.resourcesOfType(Template.SERVERLESS_HTTP_API).stream()
+                .map(api -> physical.ref(api.logicalId())).findFirst().orElse("local-ServerlessHttpApi");
+        httpApi = LocalHttpApi.start(options.port(),
+                routes, RouteAuthorizer.forMode(options.authMode(), options.devAdmin(), options.devAdminGroup()), apiId);
+    }
+
+    /** The JWT authorizer of an HttpApi event: its own Auth.Authorizer, else its API's DefaultAuthorizer. */
+    private HttpRoute.Authorization authorization(LocalFunction function, FunctionDefinition.HttpApiEvent event) {
+        if ("NONE".equals(event.authorizer()) || event.apiLogicalId() == null
+                || !template.resources().containsKey(event.apiLogicalId())) {
+            return null;
+        }
+        ResourceProperties auth = ResourceProperties.of(event.apiLogicalId(),
+                evaluator.evaluate(template.resource(event.apiLogicalId()).properties())).nested("Auth");
+        String name = event.authorizer() != null ? event.authorizer() : auth.string("DefaultAuthorizer");
+        if (name == null) {
+            return null;
+        }
+        ResourceProperties authorizer = auth.nested("Authorizers").nested(name);
+        if (!authorizer.has("JwtConfiguration")) {
+            log.warn("{}.{}: authorizer {} is not a JWT authorizer; the local route is open",
+                    function.definition().logicalId(), event.eventName(), name);
+            return null;
+        }
+        return new HttpRoute.Authorization(name, event.authorizationScopes());
+    }
+
+    private void startPollers() {
+        for (LocalFunction function : functions.values()) {
+            for (FunctionDefinition.SqsEventSource source : function.definition().sqsEventSources()) {
+                if (!source.enabled()) {
+                    continue;
+                }
+                SqsEventSourcePoller poller = new SqsEventSourcePoller(source, queueUrl(source.queueArn()), function, sqs,
+                        options.region());
+                pollers.add(poller);
+                poller.start(!options.pollers());
+            }
+        }
+    }
+
+    private String queueUrl(String arn) {
+        String known = queueUrlsByArn.get(arn);
+        if (known != null) {
+            return known;
+        }
+        String name = arn.substring(arn.lastIndexOf(':') + 1);
+        return sqs.getQueueUrl(get -> get.queueName(name)).queueUrl();
+    }
+
+    private LocalFunction function(String logicalId) {
+        LocalFunction function = functions.get(logicalId);
+        if (function == null) {
+            throw new IllegalArgumentException("no function " + logicalId + " in the template; functions: " + functions.keySet());
+        }
+        return function;
+    }
+
+    private RedisServerProcess requireRedis() {
+        if (redis == null) {
+            throw new IllegalStateException("the template declares no ElastiCache resource, so no redis-server runs");
+        }
+        return redis;
+    }
+
+    private String functionArn(String functionName) {
+        return "arn:aws:lambda:" + options.region() + ":" + StackParameters.ACCOUNT_ID + ":function:" + functionName;
+    }
+
+    private static StaticCredentialsProvider localCredentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+    }
+
+    private static void awaitAll(List<Future<?>> steps) {
+        RuntimeException failure = null;
+        for (Future<?> step : steps) {
+            try {
+                step.get();
+            } catch (ExecutionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException runtime
+                        ? runtime : new IllegalStateException("starting the local stack failed", e.getCause());
+                if (failure == null) {
+                    failure = cause;
+                } else {
+                    failure.addSuppressed(cause);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting the local stack", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void stopPart(String what, AutoCloseable part) {
+        if (part == null) {
+            return;
+        }
+        try {
+            part.close();
+        } catch (Exception e) {
+            log.warn("stopping {} failed", what, e);
+        }
+    }
+}

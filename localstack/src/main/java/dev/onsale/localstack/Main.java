@@ -1,0 +1,108 @@
+package dev.onsale.localstack;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs a SAM template locally until interrupted (Ctrl-C stops everything it started, redis-server too).
+ *
+ * <pre>
+ * java -cp ... dev.onsale.localstack.Main --template template.yaml --port 8000 \
+ *     --parameter-overrides CacheTls=false CacheClusterMode=false --code-jar functions/target/functions.jar
+ * </pre>
+ */
+public final class Main {
+
+    static final String USAGE = """
+            usage: Main [--template PATH] [--port N] [--parameter-overrides K=V [K=V ...]] [--code-jar PATH]
+                        [--auth dev|none] [--no-dev-admin] [--aws-endpoint URL] [--stack-name NAME]
+                        [--region REGION] [--no-pollers] [--lazy-init]
+              --template             the SAM template (default: template.yaml)
+              --port                 the local HTTP API's port, 0 for a free one (default: 8000)
+              --parameter-overrides  template parameter values
+              --code-jar             the functions' jar (default: handlers from the classpath)
+              --auth                 dev: ?user_id=N becomes the JWT claim sub (default); none: no claims
+              --no-dev-admin         in dev mode, callers are not in the admin group
+              --aws-endpoint         create tables and queues there (e.g. LocalStack) instead of in-process
+              --no-pollers           do not poll the SQS event sources
+              --lazy-init            create each handler on its first invocation
+            """;
+
+    private Main() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.print(USAGE);
+            return;
+        }
+        LocalStackOptions options;
+        try {
+            options = parseArguments(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        LocalStack stack = LocalStack.start(options);
+        describe(stack);
+        // the stack's shutdown hook stops everything on Ctrl-C
+        new CountDownLatch(1).await();
+    }
+
+    static LocalStackOptions parseArguments(String... args) {
+        LocalStackOptions.Builder options = LocalStackOptions.builder().template(Path.of("template.yaml"));
+        for (int i = 0; i < args.length; i++) {
+            String argument = args[i];
+            switch (argument) {
+                case "--template" -> options.template(Path.of(value(args, ++i, argument)));
+                case "--port" -> options.port(Integer.parseInt(value(args, ++i, argument)));
+                case "--parameter-overrides" -> {
+                    while (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                        String pair = args[++i];
+                        int equals = pair.indexOf('=');
+                        if (equals <= 0) {
+                            throw new IllegalArgumentException("--parameter-overrides wants Key=Value, got " + pair);
+                        }
+                        options.parameterOverride(pair.substring(0, equals), pair.substring(equals + 1));
+                    }
+                }
+                case "--code-jar" -> options.codeJar(Path.of(value(args, ++i, argument)));
+                case "--auth" -> options.authMode(AuthMode.valueOf(value(args, ++i, argument).toUpperCase(Locale.ROOT)));
+                case "--no-dev-admin" -> options.devAdmin(false);
+                case "--aws-endpoint" -> options.externalAwsEndpoint(URI.create(value(args, ++i, argument)));
+                case "--stack-name" -> options.stackName(value(args, ++i, argument));
+                case "--region" -> options.region(value(args, ++i, argument));
+                case "--no-pollers" -> options.pollers(false);
+                case "--lazy-init" -> options.eagerInit(false);
+                default -> throw new IllegalArgumentException("unknown argument " + argument);
+            }
+        }
+        return options.build();
+    }
+
+    private static String value(String[] args, int index, String option) {
+        if (index >= args.length || args[index].startsWith("--")) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[index];
+    }
+
+    private static void describe(LocalStack stack) {
+        String base = "http://localhost:" + stack.gatewayUrl().getPort();
+        stack.routes().stream().sorted(RouteTable.displayOrder()).forEach(route -> System.out.printf("%-6s %s -> %s%n",
+                route.method(), route.path() == null ? base + "/* ($default)" : base + route.path(),
+                route.function().definition().logicalId()));
+        stack.pollers().stream().sorted(Comparator.comparing(SqsEventSourcePoller::description))
+                .forEach(poller -> System.out.println("SQS    " + poller.description()));
+        System.out.println("DynamoDB " + stack.dynamoDbEndpoint());
+        System.out.println("SQS      " + stack.sqsEndpoint());
+        if (stack.runsRedis()) {
+            System.out.println("Redis    " + stack.redisHost() + ":" + stack.redisPort());
+        }
+        System.out.println("ready in " + stack.startupTime().toMillis() + " ms");
+    }
+}

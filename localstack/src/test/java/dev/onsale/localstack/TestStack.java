@@ -1,0 +1,28 @@
+package dev.onsale.localstack;
+
+import java.nio.file.Path;
+
+/**
+ * One local stack of the test template per test JVM, shared by the integration tests (each test uses its
+ * own keys and message bodies). The stack's shutdown hook stops it, redis-server included, when the JVM exits.
+ */
+final class TestStack {
+
+    static final Path TEMPLATE = Path.of("src/test/resources/test-template.yaml");
+    static final String STACK_NAME = "test-stack";
+
+    private static LocalStack stack;
+
+    private TestStack() {}
+
+    static synchronized LocalStack get() {
+        if (stack == null) {
+            stack = LocalStack.start(LocalStackOptions.builder()
+                    .template(TEMPLATE)
+                    .port(0)
+                    .stackName(STACK_NAME)
+                    .build());
+        }
+        return stack;
+    }
+}
