@@ -102,6 +102,18 @@ class TemplateIT {
         assertTrue(routes >= 6, "expected the catalog, ops and default routes, found " + routes);
     }
 
+    @Test
+    void theLambdaJarHoldsNoEmulator() throws IOException {
+        List<String> forbidden = List.of("software/amazon/dynamodb/", "com/amazonaws/services/dynamodbv2/local/",
+                "org/elasticmq/", "redis/embedded/", "org/testcontainers/", "dev/onsale/localstack/", "org/junit/");
+        try (ZipFile zip = new ZipFile(Path.of("target/functions.jar").toFile())) {
+            List<String> found = zip.stream().map(entry -> entry.getName())
+                    .filter(name -> forbidden.stream().anyMatch(name::startsWith))
+                    .limit(5).toList();
+            assertEquals(List.of(), found, "local/test-only code in the Lambda jar");
+        }
+    }
+
     private static boolean implementsRequestHandler(Class<?> type) {
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             for (Class<?> i : c.getInterfaces()) {
