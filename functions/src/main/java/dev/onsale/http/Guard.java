@@ -1,0 +1,49 @@
+package dev.onsale.http;
+
+import io.lettuce.core.ScriptOutputType;
+import dev.onsale.platform.RedisScript;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A check a route makes before its work (a rate limit, a bot rule, waiting-room admission): the
+ * request passes, or gets an answer (429, 403, 503) in its place. Each feature contributes its own
+ * guards and each route composes the ones it needs, so no feature reaches into another's internals.
+ *
+ * <p>All of a route's guards together cost ONE Redis round trip: each guard asks for at most one
+ * script call ({@link #prepare}), the calls of all guards go out pipelined, and each guard then
+ * decides on its own reply ({@link #decide}). A guard whose checks share a hash slot makes them in
+ * one script.
+ */
+public interface Guard {
+
+    /** What a guard may know of a request: never API Gateway's types, never a header a client can forge as identity. */
+    record Request(String route, Optional<String> userId, String sourceIp, Map<String, String> pathParameters,
+                   Map<String, String> headers, Map<String, String> query) {
+    }
+
+    /** One script call: run by SHA, with the script itself sent when the server does not know it. */
+    record RedisCall(RedisScript script, ScriptOutputType output, String[] keys, String[] args) {
+    }
+
+    /** The outcome of a guard. */
+    sealed interface Verdict {
+        /** Go on; {@code headers} are added to the route's answer (e.g. RateLimit headers). */
+        record Pass(Map<String, String> headers) implements Verdict {
+            public static final Pass PLAIN = new Pass(Map.of());
+        }
+
+        /** Answer this instead of doing the route's work. */
+        record Refuse(ApiResponse response) implements Verdict {
+        }
+    }
+
+    /** The Redis call this guard needs for this request, or empty when it decides without Redis. */
+    Optional<RedisCall> prepare(Request request);
+
+    /** The decision, given the reply to the call it prepared (null when it prepared none). */
+    Verdict decide(Request request, Object reply);
+
+    /** The decision when Redis did not answer in time: pass (fail open) or refuse with 503 (fail closed). */
+    Verdict whenRedisUnavailable(Request request);
+}
