@@ -214,7 +214,8 @@ public final class LocalStack implements AutoCloseable {
         stopPart("ElasticMQ", elasticMq);
         stopPart("DynamoDB Local", dynamoDbLocal);
         stopPart("redis-server", redis);
-        stopPart("code jar class loader", codeLoader);
+        // The code jar's class loader stays open: the functions' own threads (e.g. a Redis client's
+        // event loops) outlive this call and still load classes until the JVM ends.
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException exiting) {

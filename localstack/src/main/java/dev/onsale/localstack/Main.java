@@ -20,6 +20,7 @@ public final class Main {
             usage: Main [--template PATH] [--port N] [--parameter-overrides K=V [K=V ...]] [--code-jar PATH]
                         [--auth dev|none] [--no-dev-admin] [--aws-endpoint URL] [--stack-name NAME]
                         [--region REGION] [--no-pollers] [--lazy-init]
+                        [--invoke FUNCTION --event FILE]
               --template             the SAM template (default: template.yaml)
               --port                 the local HTTP API's port, 0 for a free one (default: 8000)
               --parameter-overrides  template parameter values
@@ -29,6 +30,8 @@ public final class Main {
               --aws-endpoint         create tables and queues there (e.g. LocalStack) instead of in-process
               --no-pollers           do not poll the SQS event sources
               --lazy-init            create each handler on its first invocation
+              --invoke, --event      invoke one function once with the event in FILE (JSON), print its
+                                     answer as JSON and exit, like `sam local invoke -e FILE FUNCTION`
             """;
 
     private Main() {}
@@ -47,10 +50,47 @@ public final class Main {
             System.exit(2);
             return;
         }
+        String function = argument(args, "--invoke");
+        if (function != null) {
+            System.exit(invokeOnce(options, function, argument(args, "--event")));
+            return;
+        }
         LocalStack stack = LocalStack.start(options);
         describe(stack);
         // the stack's shutdown hook stops everything on Ctrl-C
         new CountDownLatch(1).await();
+    }
+
+    /** Invokes one function with one event on a fresh stack (no gateway traffic, no pollers); 0 when it answered. */
+    static int invokeOnce(LocalStackOptions options, String function, String eventFile) {
+        if (eventFile == null) {
+            System.err.println("--invoke needs --event FILE");
+            return 2;
+        }
+        String event;
+        try {
+            event = java.nio.file.Files.readString(Path.of(eventFile));
+        } catch (java.io.IOException e) {
+            System.err.println("cannot read " + eventFile + ": " + e.getMessage());
+            return 2;
+        }
+        try (LocalStack stack = LocalStack.start(options)) {
+            Object answer = stack.invoke(function, event);
+            System.out.println(LambdaJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+            return 0;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            System.err.println("the answer is not serializable: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static String argument(String[] args, String name) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return null;
     }
 
     static LocalStackOptions parseArguments(String... args) {
@@ -78,6 +118,10 @@ public final class Main {
                 case "--region" -> options.region(value(args, ++i, argument));
                 case "--no-pollers" -> options.pollers(false);
                 case "--lazy-init" -> options.eagerInit(false);
+                case "--invoke", "--event" -> {
+                    value(args, ++i, argument); // read by main: one invocation instead of serving
+                    options.pollers(false).eagerInit(false).port(0);
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + argument);
             }
         }
