@@ -54,7 +54,7 @@ public final class EmbeddedStack implements ParameterResolver {
         return get();
     }
 
-    static Map<String, String> parameters() {
+    public static Map<String, String> parameters() {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(projectFile("localstack/template-parameters.properties"))) {
             properties.load(reader);
