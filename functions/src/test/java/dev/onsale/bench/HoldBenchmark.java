@@ -37,7 +37,7 @@ public final class HoldBenchmark {
         int holds = args.length > 1 ? Integer.parseInt(args[1]) : 4_000;
         LocalStack stack = EmbeddedStack.get();
         Config config = EmbeddedStack.config("CreateBookingFunction");
-        int rows = (holds * 2 + 99) / 100;
+        int rows = (holds * 2 + 100 + 99) / 100; // the last 100 seats are for the warm-up
         Gateway.Reply created = new Gateway(stack.gatewayUrl()).post("/api/v1/events", """
                 {"name": "Benchmark", "venue": "Bench Arena", "starts_at": "2027-06-01T19:30:00Z",
                  "sections": [{"name": "Floor", "rows": %d, "seats_per_row": 100, "price": 10}]}""".formatted(rows));
@@ -52,7 +52,7 @@ public final class HoldBenchmark {
                     Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(), BookingService.Settings.of(config));
             // warm-up: class loading, connection pools, the event in the Redis cache
             for (int i = 0; i < 50; i++) {
-                service.hold("warm-" + i, new HoldRequest(eventId, List.of((long) rows * 100 - i)), Optional.empty());
+                service.hold("warm-" + i, new HoldRequest(eventId, List.of(2L * holds + 1 + i)), Optional.empty());
             }
             calls.reset();
 
