@@ -1,12 +1,15 @@
 package dev.onsale.waitingroom;
 
+import dev.onsale.http.Guard;
 import dev.onsale.platform.Config;
 import dev.onsale.platform.Redis;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * A fair line per event in front of its seat map and bookings. Fans join (one place each, FIFO by
@@ -146,9 +149,18 @@ public final class WaitingRoomService {
         return store.leave(eventId, userId);
     }
 
-    /** The guard of a route of this room; see {@link AdmissionGuard}. */
+    /** The admission guard of a route whose path names the event ({@code {event_id}}); see {@link AdmissionGuard}. */
     public AdmissionGuard admissionGuard(AdmissionGuard.WhenRedisUnavailable policy) {
-        return new AdmissionGuard(store, tokens, policy, AdmissionGuard::eventInPath);
+        return admissionGuard(policy, AdmissionGuard::eventInPath);
+    }
+
+    /**
+     * The admission guard of a route that carries its event elsewhere, e.g. {@code POST /api/v1/bookings}
+     * (in its body): {@code eventOf} reads it from the guard's request.
+     */
+    public AdmissionGuard admissionGuard(AdmissionGuard.WhenRedisUnavailable policy,
+                                         Function<Guard.Request, OptionalLong> eventOf) {
+        return new AdmissionGuard(store, tokens, policy, eventOf);
     }
 
     private Joined joined(long eventId, String userId, WaitingRoomStore.Visit visit) {

@@ -178,8 +178,8 @@ class AdmissionGuardIT {
         long eventId = Rooms.newEventId();
         String token = roomWithOneAdmitted(eventId);
         // how the booking route wires it: the event id it read from the body, handed to the guard
-        AdmissionGuard fromBody = new AdmissionGuard(new WaitingRoomStore(redis), Rooms.tokens(),
-                AdmissionGuard.WhenRedisUnavailable.REFUSE, request -> java.util.OptionalLong.of(eventId));
+        AdmissionGuard fromBody = rooms.admissionGuard(AdmissionGuard.WhenRedisUnavailable.REFUSE,
+                request -> java.util.OptionalLong.of(eventId));
         Guard.Request request = new Guard.Request("POST /api/v1/bookings", Optional.of("in"), "127.0.0.1", Map.of(),
                 Map.of(AdmissionGuard.TOKEN_HEADER, token), Map.of());
         assertInstanceOf(Guard.Verdict.Pass.class, Rooms.run(fromBody, request, redis));
