@@ -43,10 +43,6 @@ public final class QueuePageHandler extends ApiHandler {
                 .header("cache-control", "public, max-age=300");
     }
 
-    static String policy() {
-        return POLICY;
-    }
-
     private static String load(String name) {
         try (InputStream in = QueuePageHandler.class.getResourceAsStream(name)) {
             if (in == null) {
