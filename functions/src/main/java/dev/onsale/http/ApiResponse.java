@@ -37,6 +37,11 @@ public final class ApiResponse {
         return response;
     }
 
+    /** A text body of another media type, such as an HTML page. */
+    public static ApiResponse text(int status, String contentType, String body) {
+        return new ApiResponse(status, body, false, contentType);
+    }
+
     public static ApiResponse empty(int status) {
         return new ApiResponse(status, null, false, null);
     }

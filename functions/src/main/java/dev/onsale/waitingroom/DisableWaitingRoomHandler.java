@@ -1,0 +1,33 @@
+package dev.onsale.waitingroom;
+
+import dev.onsale.http.ApiRequest;
+import dev.onsale.http.ApiResponse;
+import dev.onsale.platform.Config;
+
+/**
+ * {@code POST /api/v1/events/{event_id}/waiting-room/disable} (admin): lets everyone through again and
+ * drops the line; answers the settings the room had. Triggered by the HTTP API.
+ */
+public final class DisableWaitingRoomHandler extends WaitingRoomHandler {
+
+    public DisableWaitingRoomHandler() {
+        this(Config.fromEnvironment());
+    }
+
+    private DisableWaitingRoomHandler(Config config) {
+        this(WaitingRoomService.create(config), config.adminGroup());
+    }
+
+    public DisableWaitingRoomHandler(WaitingRoomService rooms, String adminGroup) {
+        super(rooms, adminGroup);
+    }
+
+    @Override
+    protected ApiResponse answer(ApiRequest request) {
+        request.requireAdmin();
+        long eventId = request.pathId("event_id");
+        WaitingRoomService.RoomSettings room = rooms.disable(eventId);
+        return ApiResponse.json(200, new WaitingRoomViews.Switched("Waiting room disabled for event " + eventId,
+                room.maxConcurrent(), room.sessionSeconds()));
+    }
+}

@@ -1,0 +1,32 @@
+package dev.onsale.waitingroom;
+
+import dev.onsale.http.ApiRequest;
+import dev.onsale.http.ApiResponse;
+import dev.onsale.platform.Config;
+
+/**
+ * {@code POST /api/v1/events/{event_id}/waiting-room/join} (signed in): a place at the back of the line,
+ * or the caller's place and token again. Triggered by the HTTP API.
+ */
+public final class JoinWaitingRoomHandler extends WaitingRoomHandler {
+
+    public JoinWaitingRoomHandler() {
+        this(Config.fromEnvironment());
+    }
+
+    private JoinWaitingRoomHandler(Config config) {
+        this(WaitingRoomService.create(config), config.adminGroup());
+    }
+
+    public JoinWaitingRoomHandler(WaitingRoomService rooms, String adminGroup) {
+        super(rooms, adminGroup);
+    }
+
+    @Override
+    protected ApiResponse answer(ApiRequest request) {
+        String userId = request.requireUser();
+        long eventId = request.pathId("event_id");
+        return ApiResponse.json(200, WaitingRoomViews.Joined.of(rooms.join(eventId, userId)))
+                .header("cache-control", "no-store");
+    }
+}

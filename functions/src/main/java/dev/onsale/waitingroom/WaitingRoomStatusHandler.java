@@ -1,0 +1,39 @@
+package dev.onsale.waitingroom;
+
+import dev.onsale.http.ApiException;
+import dev.onsale.http.ApiRequest;
+import dev.onsale.http.ApiResponse;
+import dev.onsale.platform.Config;
+
+/**
+ * {@code GET /api/v1/events/{event_id}/waiting-room/status?token=...}: checks in with the queue token
+ * (which is the credential: no sign-in needed), and answers the place, the estimated wait, and once
+ * admitted the access token. Triggered by the HTTP API.
+ */
+public final class WaitingRoomStatusHandler extends WaitingRoomHandler {
+
+    public WaitingRoomStatusHandler() {
+        this(Config.fromEnvironment());
+    }
+
+    private WaitingRoomStatusHandler(Config config) {
+        this(WaitingRoomService.create(config), config.adminGroup());
+    }
+
+    public WaitingRoomStatusHandler(WaitingRoomService rooms, String adminGroup) {
+        super(rooms, adminGroup);
+    }
+
+    @Override
+    protected ApiResponse answer(ApiRequest request) {
+        long eventId = request.pathId("event_id");
+        String token = request.query("token").filter(t -> !t.isBlank())
+                .orElseThrow(() -> ApiException.badRequest("token is required: the token joining answered"));
+        return switch (rooms.status(eventId, token, request.caller().userId())) {
+            case WaitingRoomService.StatusOutcome.Known known ->
+                    ApiResponse.json(200, WaitingRoomViews.Status.of(known.standing())).header("cache-control", "no-store");
+            case WaitingRoomService.StatusOutcome.BadToken bad -> ApiResponse.error(403, "invalid_token",
+                    "The queue token was refused: " + bad.reason());
+        };
+    }
+}

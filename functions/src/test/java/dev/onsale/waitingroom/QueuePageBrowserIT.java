@@ -1,0 +1,122 @@
+package dev.onsale.waitingroom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.onsale.localstack.LocalStack;
+import dev.onsale.platform.Redis;
+import dev.onsale.testing.EmbeddedStack;
+import dev.onsale.testing.Events;
+import dev.onsale.testing.Gateway;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The waiting-room page in a real browser: headless Chromium (Debian's {@code chromium} and
+ * {@code chromium-driver}) against the local gateway. Skipped where they are not installed.
+ */
+@ExtendWith(EmbeddedStack.class)
+class QueuePageBrowserIT {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private final LocalStack stack;
+    private final Gateway api;
+    private final Redis redis = Redis.dedicated(Rooms.config().redis());
+    private final WaitingRoomService rooms = Rooms.service(redis, Duration.ofSeconds(30));
+    private Path profile;
+    private WebDriver browser;
+
+    QueuePageBrowserIT(LocalStack stack) {
+        this.stack = stack;
+        this.api = new Gateway(stack.gatewayUrl());
+    }
+
+    @BeforeEach
+    void startBrowser() throws IOException {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "browser test skipped: no Chromium at " + CHROMIUM + " with " + CHROMEDRIVER
+                        + " (apt-get install chromium chromium-driver; .ci/run installs them)");
+        profile = Files.createTempDirectory(Path.of("target"), "chromium-profile");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + profile.toAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void stopBrowser() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        redis.close();
+        if (profile != null) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    private String state() {
+        return browser.findElement(By.tagName("body")).getAttribute("data-state");
+    }
+
+    @Test
+    void thePageWaitsInLineThenMovesOnWhenAdmitted() {
+        Gateway.Reply created = api.post("/api/v1/events", Events.concert("Queue page", 1));
+        assertEquals(201, created.status(), created.body());
+        long eventId = created.json().get("id").asLong();
+        assertEquals(200, api.post("/api/v1/events/" + eventId + "/waiting-room/enable?max_concurrent=1&session_duration=300", "").status());
+        // someone else holds the only session
+        String first = api.post("/api/v1/events/" + eventId + "/waiting-room/join?user_id=101", "").json().get("token").asText();
+        assertTrue(api.get("/api/v1/events/" + eventId + "/waiting-room/status?token=" + URLEncoder.encode(first, StandardCharsets.UTF_8))
+                .json().get("admitted").asBoolean());
+
+        browser.get(stack.gatewayUrl() + "/events/" + eventId + "/queue?user_id=102");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(100));
+        wait.until(driver -> "queued".equals(state()));
+        assertEquals("#1", browser.findElement(By.id("position")).getText());
+        assertTrue(browser.findElement(By.id("message")).getText().contains("number 1"), browser.findElement(By.id("message")).getText());
+        // still queued after a few check-ins: the slot is taken
+        try {
+            Thread.sleep(2_500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        assertEquals("queued", state());
+
+        assertTrue(rooms.endSession(eventId, "101"), "the first fan bought their tickets");
+        new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(100)).until(driver -> "admitted".equals(state()));
+        new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(100))
+                .until(driver -> browser.findElement(By.id("seats")).getText().contains("seats are available"));
+        assertEquals("250 of 250 seats are available: pick yours.",
+                browser.findElement(By.id("seats")).getText());
+        Object stored = ((JavascriptExecutor) browser).executeScript(
+                "return sessionStorage.getItem('onsale.waitingRoom." + eventId + "')");
+        assertTrue(stored instanceof String token && token.startsWith("wr1."), "the access token is kept for the booking calls");
+    }
+}

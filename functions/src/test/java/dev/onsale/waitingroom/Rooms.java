@@ -1,0 +1,67 @@
+package dev.onsale.waitingroom;
+
+import dev.onsale.http.Guard;
+import dev.onsale.platform.Config;
+import dev.onsale.platform.Redis;
+import dev.onsale.testing.EmbeddedStack;
+import io.lettuce.core.RedisException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Waiting rooms on the embedded stack's redis-server, for tests: each test takes its own event ids. */
+final class Rooms {
+    /** Far above the ids the catalog hands out, and apart for every run of the JVM. */
+    private static final AtomicLong NEXT_EVENT = new AtomicLong(7_000_000_000L + (System.nanoTime() % 1_000_000) * 1_000);
+
+    private Rooms() {
+    }
+
+    static long newEventId() {
+        return NEXT_EVENT.incrementAndGet();
+    }
+
+    /** The settings the template gives the waiting room's functions on the stack. */
+    static WaitingRoomSettings settings() {
+        return WaitingRoomSettings.from(EmbeddedStack.get().functionEnvironment("JoinWaitingRoomFunction")::get);
+    }
+
+    static Config config() {
+        return EmbeddedStack.config("JoinWaitingRoomFunction");
+    }
+
+    static AdmissionTokens tokens() {
+        return new AdmissionTokens(settings().secret(), Clock.systemUTC());
+    }
+
+    /** A service of its own (the same secret as the stack's functions) with the given stall window. */
+    static WaitingRoomService service(Redis redis, Duration stallWindow) {
+        WaitingRoomSettings settings = settings().withStallWindow(stallWindow);
+        return new WaitingRoomService(new WaitingRoomStore(redis), new AdmissionTokens(settings.secret(), Clock.systemUTC()),
+                settings, Clock.systemUTC());
+    }
+
+    /** A request to a guarded route of {@code eventId}, by {@code userId}, with the access token when given. */
+    static Guard.Request request(long eventId, String userId, String accessToken) {
+        return new Guard.Request("GET /api/v1/events/{event_id}/seats", Optional.ofNullable(userId), "127.0.0.1",
+                Map.of("event_id", Long.toString(eventId)),
+                accessToken == null ? Map.of() : Map.of(AdmissionGuard.TOKEN_HEADER, accessToken), Map.of());
+    }
+
+    /** What a guard runner does for one guard: its one call (if any), then its decision. */
+    static Guard.Verdict run(Guard guard, Guard.Request request, Redis redis) {
+        Optional<Guard.RedisCall> call = guard.prepare(request);
+        if (call.isEmpty()) {
+            return guard.decide(request, null);
+        }
+        Object reply;
+        try {
+            reply = call.get().script().run(redis.sync(), call.get().output(), call.get().keys(), call.get().args());
+        } catch (RedisException e) {
+            return guard.whenRedisUnavailable(request);
+        }
+        return guard.decide(request, reply);
+    }
+}

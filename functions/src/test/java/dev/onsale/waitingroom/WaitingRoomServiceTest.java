@@ -1,0 +1,56 @@
+package dev.onsale.waitingroom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class WaitingRoomServiceTest {
+    private static final Instant NOW = Instant.parse("2027-06-01T18:00:00Z");
+
+    private static WaitingRoomStore.Visit queuedAt(long position, int free, double ratePerSecond) {
+        return new WaitingRoomStore.Visit(WaitingRoomStore.State.QUEUED, 10, NOW, position, free, ratePerSecond,
+                Instant.EPOCH, 100, 300, NOW);
+    }
+
+    @Test
+    void thosePastTheFreeSlotsWaitNothing() {
+        assertEquals(0, WaitingRoomService.estimatedWaitSeconds(queuedAt(3, 5, 0.5)));
+        assertEquals(0, WaitingRoomService.estimatedWaitSeconds(queuedAt(5, 5, 0)));
+    }
+
+    @Test
+    void theWaitIsThePlacesAheadOverTheMeasuredRate() {
+        assertEquals(20, WaitingRoomService.estimatedWaitSeconds(queuedAt(12, 2, 0.5)));
+        assertEquals(10, WaitingRoomService.estimatedWaitSeconds(queuedAt(12, 2, 1.0)));
+        assertEquals(1, WaitingRoomService.estimatedWaitSeconds(queuedAt(11, 10, 3.0)), "rounded up");
+    }
+
+    @Test
+    void beforeAnyAdmissionTheRateIsFullSessionsBackToBack() {
+        // 100 sessions of 300 s: 1 admission every 3 s
+        assertEquals(30, WaitingRoomService.estimatedWaitSeconds(queuedAt(10, 0, 0)));
+    }
+
+    @Test
+    void checkInsComeSoonerNearTheFrontAndAlwaysWithinTheStallWindow() {
+        WaitingRoomSettings settings = new WaitingRoomSettings("s".repeat(32), Duration.ofSeconds(30), Duration.ofDays(1), 100,
+                Duration.ofMinutes(5));
+        WaitingRoomService service = new WaitingRoomService(null, new AdmissionTokens(settings.secret(), Clock.systemUTC()),
+                settings, Clock.systemUTC());
+        assertEquals(1, service.pollAfterSeconds(0));
+        assertEquals(3, service.pollAfterSeconds(35));
+        assertEquals(10, service.pollAfterSeconds(3_600));
+        assertTrue(service.pollAfterSeconds(1_000_000) * 3 <= 30);
+    }
+
+    @Test
+    void settingsNeverPrintTheSecret() {
+        WaitingRoomSettings settings = WaitingRoomSettings.from(name -> name.equals("WAITING_ROOM_SECRET") ? "top-secret-top-secret-top-secret-1" : null);
+        assertEquals(Duration.ofSeconds(30), settings.stallWindow());
+        assertTrue(!settings.toString().contains("top-secret"), settings.toString());
+    }
+}
