@@ -3,6 +3,7 @@ package dev.onsale.platform;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -82,10 +83,13 @@ public final class Redis {
         // Commands issued while disconnected fail at once instead of queueing: callers apply their
         // fail-open or fail-closed policy rather than hanging a Lambda invocation.
         TimeoutOptions timeouts = TimeoutOptions.enabled(settings.timeout());
+        // Connecting gets the same bound: an unreachable node must not hold an invocation for Lettuce's default 10 s.
+        SocketOptions socket = SocketOptions.builder().connectTimeout(settings.timeout()).build();
         if (settings.cluster()) {
             RedisClusterClient client = RedisClusterClient.create(resources(), uri);
             client.setOptions(ClusterClientOptions.builder()
                     .timeoutOptions(timeouts)
+                    .socketOptions(socket)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .build());
             StatefulRedisClusterConnection<String, String> connection = client.connect();
@@ -94,6 +98,7 @@ public final class Redis {
         RedisClient client = RedisClient.create(resources(), uri);
         client.setOptions(ClientOptions.builder()
                 .timeoutOptions(timeouts)
+                .socketOptions(socket)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
         StatefulRedisConnection<String, String> connection = client.connect();

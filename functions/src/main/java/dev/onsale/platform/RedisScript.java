@@ -2,6 +2,7 @@ package dev.onsale.platform;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * A Lua script kept as a {@code .lua} resource, run by its SHA. A server that does not know it yet
@@ -42,6 +45,22 @@ public final class RedisScript {
         } catch (RedisNoScriptException e) {
             return redis.eval(source, type, keys, args);
         }
+    }
+
+    /**
+     * The same without waiting: the call goes out at once (so several calls issued back to back share
+     * one round trip), and only a NOSCRIPT answer costs a second one, to send the script whole.
+     */
+    public <T> CompletableFuture<T> runAsync(RedisClusterAsyncCommands<String, String> redis, ScriptOutputType type,
+                                             String[] keys, String... args) {
+        return redis.<T>evalsha(sha, type, keys, args).toCompletableFuture()
+                .exceptionallyCompose(failure -> cause(failure) instanceof RedisNoScriptException
+                        ? redis.<T>eval(source, type, keys, args).toCompletableFuture()
+                        : CompletableFuture.failedFuture(cause(failure)));
+    }
+
+    private static Throwable cause(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     public String sha() {
