@@ -161,7 +161,10 @@ public final class Guards {
         Metrics.count(open ? "GuardsFailedOpen" : "GuardsFailedClosed", request.route());
     }
 
-    /** One verdict for the route: the first refusal, or a pass; with the guards' headers merged either way. */
+    /**
+     * One verdict for the route: the first refusal, or a pass. Either way it carries every guard's
+     * policy headers, listed in guard order whichever guard refused.
+     */
     static Guard.Verdict combine(List<Guard.Verdict> verdicts) {
         ApiResponse refusal = null;
         Map<String, String> headers = new LinkedHashMap<>();
@@ -169,26 +172,21 @@ public final class Guards {
             switch (verdict) {
                 case Guard.Verdict.Pass pass -> merge(headers, pass.headers());
                 case Guard.Verdict.Refuse refuse -> {
-                    if (refusal == null) {
-                        refusal = refuse.response();
-                    } else {
-                        Map<String, String> policyHeaders = new LinkedHashMap<>();
-                        refuse.response().headers().forEach((name, value) -> {
-                            if (LIST_HEADERS.contains(name) || name.equals(RETRY_AFTER)) {
-                                policyHeaders.put(name, value);
-                            }
-                        });
-                        merge(headers, policyHeaders);
-                    }
+                    refusal = refusal == null ? refuse.response() : refusal;
+                    Map<String, String> policyHeaders = new LinkedHashMap<>();
+                    refuse.response().headers().forEach((name, value) -> {
+                        if (LIST_HEADERS.contains(name) || name.equals(RETRY_AFTER)) {
+                            policyHeaders.put(name, value);
+                        }
+                    });
+                    merge(headers, policyHeaders);
                 }
             }
         }
         if (refusal == null) {
             return headers.isEmpty() ? Guard.Verdict.Pass.PLAIN : new Guard.Verdict.Pass(headers);
         }
-        Map<String, String> answered = new LinkedHashMap<>(refusal.headers());
-        merge(answered, headers);
-        answered.forEach(refusal::header);
+        headers.forEach(refusal::header);
         return new Guard.Verdict.Refuse(refusal);
     }
 

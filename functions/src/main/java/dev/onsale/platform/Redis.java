@@ -93,6 +93,9 @@ public final class Redis {
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .build());
             StatefulRedisClusterConnection<String, String> connection = client.connect();
+            // Lettuce opens node connections lazily, and with REJECT_COMMANDS it rejects every command routed
+            // to a node whose connection is still being opened (lettuce#3747): open them all now.
+            connection.getPartitions().forEach(node -> connection.getConnection(node.getUri().getHost(), node.getUri().getPort()));
             return new Connected(connection, connection.sync(), connection.async(), client::shutdown);
         }
         RedisClient client = RedisClient.create(resources(), uri);

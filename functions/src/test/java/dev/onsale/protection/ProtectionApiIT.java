@@ -84,4 +84,101 @@ class ProtectionApiIT {
         assertEquals("25", redis.sync().get("antibot:seat_check:minute:user:{" + user + "}"));
         assertEquals("25", redis.sync().get("antibot:seat_check:hour:user:{" + user + "}"));
     }
+
+    @Test
+    void theLimitRecoversAfterRetryAfter() throws InterruptedException {
+        long eventId = newEvent();
+        String user = newUser();
+        Gateway fan = new Gateway(stack.gatewayUrl(), "127.0.0.22");
+        for (int i = 0; i < 20; i++) {
+            assertEquals(200, fan.get(seats(eventId, user)).status());
+        }
+        Gateway.Reply limited = fan.get(seats(eventId, user));
+        assertEquals(429, limited.status());
+        long retryAfter = Long.parseLong(limited.header("retry-after").orElseThrow());
+
+        Thread.sleep(retryAfter * 1_000);
+        Gateway.Reply again = fan.get(seats(eventId, user));
+        assertEquals(200, again.status(), again.body());
+        assertTrue(again.header("ratelimit").orElseThrow().startsWith("\"seatmap\";r=0;"));
+        assertEquals(429, fan.get(seats(eventId, user)).status(), "one interval's worth came back, not a new window");
+    }
+
+    @Test
+    void thePerAddressLimitHoldsAcrossManyUsersBehindOneAddress() throws Exception {
+        long eventId = newEvent();
+        Gateway natted = new Gateway(stack.gatewayUrl(), "127.0.0.23");
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            users.add(newUser());
+        }
+        // 30 fans x 20 requests: each fan within its own limit, the address at exactly its 600
+        List<Future<Integer>> statuses = new ArrayList<>();
+        long started = System.nanoTime();
+        try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+            for (String user : users) {
+                statuses.add(pool.submit(() -> {
+                    int ok = 0;
+                    for (int i = 0; i < 20; i++) {
+                        ok += natted.get(seats(eventId, user)).status() == 200 ? 1 : 0;
+                    }
+                    return ok;
+                }));
+            }
+            for (Future<Integer> ok : statuses) {
+                assertEquals(20, ok.get());
+            }
+        }
+        // The quota refills at 10 a second meanwhile: fresh fans get through only at that pace.
+        double seconds = (System.nanoTime() - started) / 1e9;
+        int laterOk = 0;
+        String latecomer = newUser();
+        Gateway.Reply refused = natted.get(seats(eventId, latecomer));
+        while (refused.status() == 200 && laterOk < 100) {
+            laterOk++;
+            latecomer = newUser();
+            refused = natted.get(seats(eventId, latecomer));
+        }
+        assertTrue(laterOk <= seconds * 10 + 2, laterOk + " more fans got through in " + seconds + " s");
+        assertEquals(429, refused.status(), refused.body());
+        assertEquals("rate_limit_exceeded", refused.json().get("error").asText());
+        assertTrue(refused.json().get("detail").asText().contains("seatmap-ip"), refused.body());
+        // the user's script ran in its own slot and spent one of the user's 20; the address has none left
+        assertTrue(refused.header("ratelimit").orElseThrow().matches("\"seatmap\";r=19;t=3, \"seatmap-ip\";r=0;t=\\d+"),
+                refused.header("ratelimit").orElseThrow());
+        assertEquals("1", refused.header("retry-after").orElseThrow(), "600 a minute is one every 100 ms");
+
+        Gateway elsewhere = new Gateway(stack.gatewayUrl(), "127.0.0.24");
+        assertEquals(200, elsewhere.get(seats(eventId, latecomer)).status(), "another address has its own quota");
+    }
+
+    @Test
+    void probingTheSeatMapTripsTheSeatCheckRuleAndBlocksTheUser() {
+        long eventId = newEvent();
+        String user = newUser();
+        Gateway fan = new Gateway(stack.gatewayUrl(), "127.0.0.25");
+        int ok = 0;
+        int limited = 0;
+        for (int i = 0; i < 30; i++) {
+            Gateway.Reply reply = fan.get(seats(eventId, user));
+            ok += reply.status() == 200 ? 1 : 0;
+            limited += reply.status() == 429 && reply.body().contains("rate_limit_exceeded") ? 1 : 0;
+        }
+        assertEquals(20, ok);
+        assertEquals(10, limited, "a client that ignores 429s keeps counting");
+
+        Gateway.Reply tripped = fan.get(seats(eventId, user)); // the 31st check within the minute
+        assertEquals(429, tripped.status());
+        assertEquals("cooling_off", tripped.json().get("error").asText());
+        assertEquals("Too many seat checks. Please slow down.", tripped.json().get("detail").asText());
+        assertEquals("60", tripped.header("retry-after").orElseThrow());
+        assertEquals("seat_check", redis.sync().get("antibot:block:user:{" + user + "}"));
+        assertEquals("1", redis.sync().get("antibot:strikes:user:{" + user + "}"));
+
+        Gateway.Reply stillBlocked = fan.get(seats(eventId, user));
+        assertEquals("cooling_off", stillBlocked.json().get("error").asText());
+        Gateway.Reply hold = fan.post("/api/v1/bookings?user_id=" + user, "{\"event_id\": " + eventId + ", \"seat_ids\": [1]}");
+        assertEquals(429, hold.status(), "the block holds on every route with bot rules");
+        assertEquals("Too many seat checks. Please slow down.", hold.json().get("detail").asText());
+    }
 }
