@@ -3,7 +3,6 @@ package dev.onsale.http;
 import dev.onsale.platform.Config;
 import dev.onsale.platform.Metrics;
 import dev.onsale.platform.Redis;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,7 +59,7 @@ public final class Guards {
             calls.add(guard.prepare(request));
         }
         List<CompletableFuture<Object>> replies = send(calls);
-        long deadline = System.nanoTime() + timeout.toNanos();
+        awaitAll(replies);
         List<Guard.Verdict> verdicts = new ArrayList<>(guards.size());
         Throwable failure = null;
         for (int i = 0; i < guards.size(); i++) {
@@ -68,16 +67,10 @@ public final class Guards {
             CompletableFuture<Object> reply = replies.get(i);
             if (reply == null) {
                 verdicts.add(guard.decide(request, null));
-                continue;
-            }
-            try {
-                verdicts.add(guard.decide(request, reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)));
-            } catch (ExecutionException | TimeoutException e) {
-                failure = e instanceof ExecutionException ? e.getCause() : e;
-                verdicts.add(guard.whenRedisUnavailable(request));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = e;
+            } else if (reply.isDone() && !reply.isCompletedExceptionally()) {
+                verdicts.add(guard.decide(request, reply.join()));
+            } else {
+                failure = reply.isDone() ? reply.exceptionNow() : new TimeoutException("no reply within " + timeout.toMillis() + " ms");
                 verdicts.add(guard.whenRedisUnavailable(request));
             }
         }
@@ -86,6 +79,22 @@ public final class Guards {
             reportUnavailable(request, verdict, failure);
         }
         return verdict;
+    }
+
+    /** Waits (once, whatever the number of calls) until every reply is in or the guard timeout has passed. */
+    private void awaitAll(List<CompletableFuture<Object>> replies) {
+        CompletableFuture<?>[] pending = replies.stream().filter(reply -> reply != null && !reply.isDone())
+                .toArray(CompletableFuture[]::new);
+        if (pending.length == 0) {
+            return;
+        }
+        try {
+            CompletableFuture.allOf(pending).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // each reply is looked at on its own
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -123,33 +132,22 @@ public final class Guards {
         }
     }
 
-    /** Sends every call before awaiting any; a null entry where a guard asked for none. */
+    /** Sends every call in one write before awaiting any; a null entry where a guard asked for none. */
     private List<CompletableFuture<Object>> send(List<Optional<Guard.RedisCall>> calls) {
-        List<CompletableFuture<Object>> replies = new ArrayList<>(calls.size());
-        RedisClusterAsyncCommands<String, String> async = null;
-        RuntimeException unreachable = null;
+        List<Redis.ScriptCall> scripts = new ArrayList<>(calls.size());
         for (Optional<Guard.RedisCall> call : calls) {
-            if (call.isEmpty()) {
-                replies.add(null);
-                continue;
-            }
-            if (async == null && unreachable == null) {
-                try {
-                    async = redis.async(); // connects on first use, and may fail to
-                } catch (RuntimeException e) {
-                    unreachable = e;
-                }
-            }
-            if (unreachable != null) {
-                replies.add(CompletableFuture.failedFuture(unreachable));
-                continue;
-            }
-            Guard.RedisCall c = call.get();
-            try {
-                replies.add(c.script().runAsync(async, c.output(), c.keys(), c.args()));
-            } catch (RuntimeException e) {
-                replies.add(CompletableFuture.failedFuture(e));
-            }
+            call.ifPresent(c -> scripts.add(new Redis.ScriptCall(c.script(), c.output(), c.keys(), c.args())));
+        }
+        List<CompletableFuture<Object>> sent;
+        try {
+            sent = scripts.isEmpty() ? List.of() : redis.runScripts(scripts); // connects on first use, and may fail to
+        } catch (RuntimeException e) {
+            sent = scripts.stream().map(s -> CompletableFuture.<Object>failedFuture(e)).toList();
+        }
+        List<CompletableFuture<Object>> replies = new ArrayList<>(calls.size());
+        int next = 0;
+        for (Optional<Guard.RedisCall> call : calls) {
+            replies.add(call.isPresent() ? sent.get(next++) : null);
         }
         return replies;
     }

@@ -14,7 +14,16 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.RedisCommand;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -54,6 +63,30 @@ public final class Redis {
 
     public RedisClusterAsyncCommands<String, String> async() {
         return connected().async();
+    }
+
+    /** One script call: which script, how to read its reply, its keys and arguments. */
+    public record ScriptCall(RedisScript script, ScriptOutputType output, String[] keys, String[] args) {
+    }
+
+    /**
+     * Sends every call by SHA in ONE write (pipelined: one flush, one round trip; on a cluster each node
+     * gets its share at once), then replies as they come. Only a call the server answers NOSCRIPT costs a
+     * second trip, to send its script whole.
+     */
+    public List<CompletableFuture<Object>> runScripts(List<ScriptCall> calls) {
+        Connected current = connected();
+        List<RedisCommand<String, String, ?>> commands = new ArrayList<>(calls.size());
+        List<CompletableFuture<Object>> replies = new ArrayList<>(calls.size());
+        for (ScriptCall call : calls) {
+            AsyncCommand<String, String, Object> command = call.script().evalshaCommand(call.output(), call.keys(), call.args());
+            commands.add(command);
+            replies.add(command.exceptionallyCompose(failure -> RedisScript.isNoScript(failure)
+                    ? current.async().eval(call.script().source(), call.output(), call.keys(), call.args()).toCompletableFuture()
+                    : CompletableFuture.failedFuture(RedisScript.cause(failure))));
+        }
+        current.connection().dispatch(commands);
+        return replies;
     }
 
     public boolean cluster() {
@@ -124,7 +157,17 @@ public final class Redis {
         if (resources == null) {
             synchronized (Redis.class) {
                 if (resources == null) {
-                    resources = DefaultClientResources.create();
+                    // Many threads' commands in one event-loop turn leave in one write instead of one each; a lone
+                    // request (a Lambda invocation) is flushed at the end of the same turn, so it waits for nothing.
+                    resources = DefaultClientResources.builder()
+                            .nettyCustomizer(new NettyCustomizer() {
+                                @Override
+                                public void afterChannelInitialized(Channel channel) {
+                                    channel.pipeline().addFirst(new FlushConsolidationHandler(
+                                            FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+                                }
+                            })
+                            .build();
                 }
             }
         }

@@ -2,6 +2,17 @@ package dev.onsale.platform;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.BooleanOutput;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.output.ValueOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
@@ -59,8 +70,34 @@ public final class RedisScript {
                         : CompletableFuture.failedFuture(cause(failure)));
     }
 
-    private static Throwable cause(Throwable failure) {
+    /**
+     * This script's EVALSHA as a command not yet sent, so that several can go out in one write
+     * ({@link Redis#runScripts}). The caller handles NOSCRIPT (see {@link #runAsync}).
+     */
+    @SuppressWarnings("unchecked")
+    <T> AsyncCommand<String, String, T> evalshaCommand(ScriptOutputType type, String[] keys, String[] args) {
+        CommandArgs<String, String> arguments = new CommandArgs<>(StringCodec.UTF8)
+                .add(sha).add(keys.length).addKeys(keys).addValues(args);
+        CommandOutput<String, String, ?> output = switch (type) {
+            case MULTI, OBJECT -> new NestedMultiOutput<>(StringCodec.UTF8);
+            case INTEGER -> new IntegerOutput<>(StringCodec.UTF8);
+            case STATUS -> new StatusOutput<>(StringCodec.UTF8);
+            case VALUE -> new ValueOutput<>(StringCodec.UTF8);
+            case BOOLEAN -> new BooleanOutput<>(StringCodec.UTF8);
+        };
+        return new AsyncCommand<>(new Command<>(CommandType.EVALSHA, (CommandOutput<String, String, T>) output, arguments));
+    }
+
+    static boolean isNoScript(Throwable failure) {
+        return cause(failure) instanceof RedisNoScriptException;
+    }
+
+    static Throwable cause(Throwable failure) {
         return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    String source() {
+        return source;
     }
 
     public String sha() {

@@ -32,7 +32,7 @@ public final class RedisServers implements AutoCloseable {
 
     private RedisServers() {
         try {
-            directory = Files.createTempDirectory(Path.of("target"), "redis-servers-");
+            directory = Files.createTempDirectory("redis-servers-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -163,6 +163,11 @@ public final class RedisServers implements AutoCloseable {
             }
         }
         processes.clear();
+        try (var files = Files.walk(directory)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // only logs and cluster state files are left behind
+        }
     }
 
     /** A free port; for a cluster node also its bus port (port + 10000). */
