@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs a route's guards in ONE Redis round trip: every guard's script call is sent before any reply
@@ -30,9 +31,13 @@ public final class Guards {
     /** A route without guards: no Redis, nothing added. */
     public static final Guards NONE = new Guards(null, Duration.ZERO, List.of());
 
+    private static final long LOG_EVERY_NANOS = 1_000_000_000L;
+
     private final Redis redis;
     private final Duration timeout;
     private final List<Guard> guards;
+    /** When the last "Redis unavailable" line was logged: an outage is counted on every request but logged once a second. */
+    private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
 
     public Guards(Redis redis, Duration timeout, List<Guard> guards) {
         this.redis = redis;
@@ -152,11 +157,15 @@ public final class Guards {
         return replies;
     }
 
-    private static void reportUnavailable(Guard.Request request, Guard.Verdict verdict, Throwable failure) {
+    private void reportUnavailable(Guard.Request request, Guard.Verdict verdict, Throwable failure) {
         boolean open = verdict instanceof Guard.Verdict.Pass;
-        LOG.log(System.Logger.Level.WARNING, "Redis unavailable for the guards of " + request.route() + " ("
-                + failure + "); failing " + (open ? "open" : "closed"));
         Metrics.count(open ? "GuardsFailedOpen" : "GuardsFailedClosed", request.route());
+        long now = System.nanoTime();
+        long last = lastLogged.get();
+        if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
+            LOG.log(System.Logger.Level.WARNING, "Redis unavailable for the guards of " + request.route() + " ("
+                    + failure + "); failing " + (open ? "open" : "closed") + " (logged at most once a second, counted always)");
+        }
     }
 
     /**

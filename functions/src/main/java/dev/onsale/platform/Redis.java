@@ -14,9 +14,6 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.NettyCustomizer;
-import io.netty.channel.Channel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.RedisCommand;
@@ -157,17 +154,7 @@ public final class Redis {
         if (resources == null) {
             synchronized (Redis.class) {
                 if (resources == null) {
-                    // Many threads' commands in one event-loop turn leave in one write instead of one each; a lone
-                    // request (a Lambda invocation) is flushed at the end of the same turn, so it waits for nothing.
-                    resources = DefaultClientResources.builder()
-                            .nettyCustomizer(new NettyCustomizer() {
-                                @Override
-                                public void afterChannelInitialized(Channel channel) {
-                                    channel.pipeline().addFirst(new FlushConsolidationHandler(
-                                            FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-                                }
-                            })
-                            .build();
+                    resources = DefaultClientResources.create();
                 }
             }
         }

@@ -40,11 +40,21 @@ public final class RedisScript {
 
     /** Loads {@code name} from the class path next to {@code owner}. */
     public static RedisScript load(Class<?> owner, String name) {
+        return new RedisScript(text(owner, name));
+    }
+
+    /** A script put together in code, e.g. a resource with its settings prepended (one SHA per settings). */
+    public static RedisScript of(String source) {
+        return new RedisScript(source);
+    }
+
+    /** The text of the resource {@code name} next to {@code owner}. */
+    public static String text(Class<?> owner, String name) {
         try (InputStream in = owner.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("Missing Lua script " + name + " beside " + owner.getName());
             }
-            return new RedisScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,7 +5,6 @@ import dev.onsale.http.Guard;
 import dev.onsale.platform.Metrics;
 import dev.onsale.platform.RedisScript;
 import io.lettuce.core.ScriptOutputType;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,8 @@ import java.util.function.Predicate;
  */
 public final class SubjectGuard implements Guard {
     private static final System.Logger LOG = System.getLogger(SubjectGuard.class.getName());
-    static final RedisScript GUARD = RedisScript.load(SubjectGuard.class, "guard.lua");
+    private static final String GUARD = RedisScript.text(SubjectGuard.class, "guard.lua");
+    private static final String[] NO_ARGUMENTS = {};
     static final RedisScript COUNT = RedisScript.load(SubjectGuard.class, "count.lua");
 
     /** What the route does when Redis cannot answer: browsing goes on (fail open), booking waits (fail closed, 503). */
@@ -36,8 +36,8 @@ public final class SubjectGuard implements Guard {
     private final List<Tripwire> tripwires;
     private final WhenRedisDown whenDown;
     private final Optional<AnswerCount> answerCount;
-    /** guard.lua's ARGV: the same for every request of this guard. */
-    private final String[] arguments;
+    /** guard.lua with this guard's settings prepended: calls then carry only keys. */
+    private final RedisScript script;
     private final String policyHeader;
 
     private SubjectGuard(Subject subject, List<RateLimit> limits, List<Tripwire> tripwires, CoolingOff coolingOff,
@@ -55,7 +55,7 @@ public final class SubjectGuard implements Guard {
         this.tripwires = List.copyOf(tripwires);
         this.whenDown = whenDown;
         this.answerCount = answerCount;
-        this.arguments = arguments(this.limits, this.tripwires, coolingOff);
+        this.script = RedisScript.of(settings(this.limits, this.tripwires, coolingOff) + GUARD);
         this.policyHeader = RateLimitHeaders.policy(this.limits);
     }
 
@@ -74,31 +74,29 @@ public final class SubjectGuard implements Guard {
         return !tripwires.isEmpty();
     }
 
-    private static String[] arguments(List<RateLimit> limits, List<Tripwire> tripwires, CoolingOff coolingOff) {
-        List<String> args = new ArrayList<>();
+    /** The Lua table {@code S} that guard.lua reads its settings from (see its header). */
+    static String settings(List<RateLimit> limits, List<Tripwire> tripwires, CoolingOff coolingOff) {
         boolean blockable = !tripwires.isEmpty();
-        args.add(blockable ? "1" : "0");
-        args.add(Integer.toString(limits.size()));
-        args.add(Integer.toString(tripwires.size()));
-        args.add(blockable ? Long.toString(coolingOff.first().toMillis()) : "0");
-        args.add(blockable ? Long.toString(coolingOff.longest().toMillis()) : "0");
-        args.add(blockable ? Long.toString(coolingOff.strikesKept().toMillis()) : "0");
+        StringBuilder lua = new StringBuilder("local S = {blockable = ").append(blockable).append(", cooling = {");
+        if (blockable) {
+            lua.append(coolingOff.first().toMillis()).append(", ").append(coolingOff.longest().toMillis())
+                    .append(", ").append(coolingOff.strikesKept().toMillis());
+        }
+        lua.append("}, limits = {");
         for (RateLimit limit : limits) {
-            args.add(Long.toString(limit.emissionIntervalMicros()));
-            args.add(Long.toString(limit.burstMicros()));
+            lua.append('{').append(limit.emissionIntervalMicros()).append(", ").append(limit.burstMicros()).append("}, ");
         }
+        lua.append("}, rules = {");
         for (Tripwire tripwire : tripwires) {
-            args.add(tripwire.rule().id());
-            args.add(tripwire.kind().script());
-            args.add(Long.toString(tripwire.threshold()));
-            args.add(tripwire.spanArgument());
+            lua.append("{'").append(tripwire.rule().id()).append("', '").append(tripwire.kind().script()).append("', ")
+                    .append(tripwire.threshold()).append(", ").append(tripwire.spanArgument()).append("}, ");
         }
-        return args.toArray(String[]::new);
+        return lua.append("}}\n").toString();
     }
 
     @Override
     public Optional<RedisCall> prepare(Request request) {
-        return subject.of(request).map(id -> new RedisCall(GUARD, ScriptOutputType.MULTI, keys(id), arguments));
+        return subject.of(request).map(id -> new RedisCall(script, ScriptOutputType.MULTI, keys(id), NO_ARGUMENTS));
     }
 
     String[] keys(String id) {

@@ -2,19 +2,23 @@
 -- All KEYS carry the subject's hash tag, so they share a slot and the script runs unchanged on Redis Cluster.
 -- Time is the server's (TIME, in microseconds): the callers' clocks never matter.
 --
--- KEYS
---   when ARGV[1] = 1 (the subject can be blocked):
---     KEYS[1]  antibot:block:user:{id}    exists while the user cools off; holds the id of the rule that tripped
---     KEYS[2]  antibot:strikes:user:{id}  how often a rule tripped; forgotten ARGV[6] ms after the last trip
---   then L keys, one per rate limit   LIMITER:<subject>:{id}:<policy>  GCRA theoretical arrival time (µs)
---   then R keys, one per tripwire     antibot:<counter>:user:{id}      a counter, or a pace's arrival time (µs)
+-- S, the guard's settings, is not passed per call: SubjectGuard prepends it to this file as a Lua table
+-- (`local S = {...}`), so each guard configuration is its own script, loaded once and called by SHA,
+-- and a call carries only its keys (arguments cost the server and the client on every call).
+--   S.blockable  true when the subject can be blocked (a user with bot rules)
+--   S.cooling    {first cooling-off ms, longest cooling-off ms, how long strikes are remembered ms}
+--   S.limits     per rate limit: {emission interval µs, burst µs (interval x quota)}
+--   S.rules      per tripwire: {rule id, kind (count | peek | pace), threshold,
+--                               span (count/peek: window ms; pace: interval µs)}
 --
--- ARGV
---   [1] 1 when KEYS start with the block and strikes keys, else 0
---   [2] L   [3] R
---   [4] first cooling-off (ms)   [5] longest cooling-off (ms)   [6] how long strikes are remembered (ms)
---   then per limit (2 each):     emission interval (µs), burst (µs: interval x quota)
---   then per tripwire (4 each):  rule id, kind (count | peek | pace), threshold, span (count/peek: window ms; pace: interval µs)
+-- KEYS
+--   when S.blockable:
+--     KEYS[1]  antibot:block:user:{id}    exists while the user cools off; holds the id of the rule that tripped
+--     KEYS[2]  antibot:strikes:user:{id}  how often a rule tripped; forgotten S.cooling[3] ms after the last trip
+--   then one key per rate limit   LIMITER:<subject>:{id}:<policy>  GCRA theoretical arrival time (µs)
+--   then one key per tripwire     antibot:<counter>:user:{id}      a counter, or a pace's arrival time (µs)
+--
+-- ARGV  none
 --
 -- Returns {state, rule, wait_us, then per limit: remaining, reset_us, wait_us}
 --   state 0 pass: every limit spent one request
@@ -28,25 +32,34 @@ end
 
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
-local blockable = ARGV[1] == '1'
-local nlimits = tonumber(ARGV[2])
-local nrules = tonumber(ARGV[3])
-local first_key = blockable and 2 or 0
+local nlimits = #S.limits
+local first_key = S.blockable and 2 or 0
 
-if blockable then
-  local left = redis.call('PTTL', KEYS[1])
-  if left > 0 then
-    return {2, redis.call('GET', KEYS[1]), left * 1000}
+-- One read for the block and every limit's arrival time.
+local reads = {}
+if S.blockable then
+  reads[1] = KEYS[1]
+end
+for i = 1, nlimits do
+  reads[#reads + 1] = KEYS[first_key + i]
+end
+local values = redis.call('MGET', unpack(reads))
+local first_tat = 1
+if S.blockable then
+  if values[1] then
+    local left = redis.call('PTTL', KEYS[1])
+    if left > 0 then
+      return {2, values[1], left * 1000}
+    end
   end
+  first_tat = 2
 end
 
 -- Tripwires count every attempt, including those the limits are about to refuse: a client that
 -- ignores 429s is exactly what they look for.
-local rule_args = 6 + 2 * nlimits
-for i = 1, nrules do
+for i, rule in ipairs(S.rules) do
   local key = KEYS[first_key + nlimits + i]
-  local a = rule_args + (i - 1) * 4
-  local rule, kind, threshold, span = ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
+  local id, kind, threshold, span = rule[1], rule[2], rule[3], rule[4]
   local tripped
   if kind == 'count' then
     local count = redis.call('INCR', key)
@@ -67,30 +80,30 @@ for i = 1, nrules do
     -- The next trip needs fresh evidence; the strikes remember this one and double the next cooling-off.
     redis.call('DEL', key)
     local strikes = redis.call('INCR', KEYS[2])
-    redis.call('PEXPIRE', KEYS[2], ARGV[6])
-    local cooling = math.min(tonumber(ARGV[4]) * 2 ^ (strikes - 1), tonumber(ARGV[5]))
-    redis.call('SET', KEYS[1], rule, 'PX', int(cooling))
-    return {3, rule, cooling * 1000, strikes}
+    redis.call('PEXPIRE', KEYS[2], S.cooling[3])
+    local cooling = math.min(S.cooling[1] * 2 ^ (strikes - 1), S.cooling[2])
+    redis.call('SET', KEYS[1], id, 'PX', int(cooling))
+    return {3, id, cooling * 1000, strikes}
   end
 end
 
 -- GCRA: a request fits when its arrival time, pushed one interval on, stays within the burst of now.
 -- All or nothing: when one limit refuses, none is spent.
-local checks = {}
+local tats = {}
 local limited = false
-for i = 1, nlimits do
-  local interval, burst = tonumber(ARGV[5 + 2 * i]), tonumber(ARGV[6 + 2 * i])
-  local tat = math.max(tonumber(redis.call('GET', KEYS[first_key + i]) or '0'), now)
-  local wait = tat + interval - burst - now
-  if wait > 0 then
+for i, limit in ipairs(S.limits) do
+  local tat = math.max(tonumber(values[first_tat + i - 1] or '0'), now)
+  tats[i] = tat
+  if tat + limit[1] - limit[2] > now then
     limited = true
   end
-  checks[i] = {tat, interval, burst, wait}
 end
 
 local reply = {limited and 1 or 0, '', 0}
-for i = 1, nlimits do
-  local tat, interval, burst, wait = checks[i][1], checks[i][2], checks[i][3], checks[i][4]
+for i, limit in ipairs(S.limits) do
+  local interval, burst = limit[1], limit[2]
+  local tat = tats[i]
+  local wait = tat + interval - burst - now
   if not limited then
     tat = tat + interval
     redis.call('SET', KEYS[first_key + i], int(tat), 'PX', int(math.ceil((tat - now) / 1000)))

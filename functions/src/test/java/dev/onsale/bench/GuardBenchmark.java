@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (the binary the local stack runs), with the template's settings. A decision is one request's verdict
  * from all of its route's guards: for the seat map two scripts (the user's slot and the address's).
  * Fans are many (each stays under its limits, so every decision runs the whole script); callers are
- * virtual threads, each waiting for its decision like a Lambda invocation does.
+ * virtual threads, each waiting for its decision like a Lambda invocation does. It reports request
+ * decisions (a route's verdict) and guard decisions (each guard's, one script each) per second.
  *
  * <pre>scripts/bench guards [route=seatmap|booking] [callers=256] [decisions=300000]</pre>
  */
@@ -49,9 +50,11 @@ public final class GuardBenchmark {
             long unavailable = Metrics.total("GuardsFailedOpen") + Metrics.total("GuardsFailedClosed");
             Result result = run(runner, route, callers, decisions, fans, "measured");
             long failed = Metrics.total("GuardsFailedOpen") + Metrics.total("GuardsFailedClosed") - unavailable;
-            System.out.printf("guards %s: %d decisions in %.2f s with %d callers = %.0f decisions/s (%d passed, %d refused, %d Redis timeouts)%n",
-                    route, decisions, result.seconds, callers, decisions / result.seconds, result.passed, decisions - result.passed, failed);
-            System.out.printf("decision latency: p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
+            System.out.printf("guards %s: %d requests in %.2f s with %d callers = %.0f request decisions/s = %.0f guard decisions/s"
+                            + " (%d guards, one script each, per request; %d passed, %d refused, %d Redis timeouts)%n",
+                    route, decisions, result.seconds, callers, decisions / result.seconds, decisions * guards.size() / result.seconds,
+                    guards.size(), result.passed, decisions - result.passed, failed);
+            System.out.printf("request decision latency: p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
                     result.latencies.percentileMillis(50), result.latencies.percentileMillis(99), result.latencies.percentileMillis(100));
             redis.close();
         }

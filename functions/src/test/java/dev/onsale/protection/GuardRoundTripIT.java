@@ -97,6 +97,7 @@ class GuardRoundTripIT {
         Guards change = new Guards(redis, Duration.ofSeconds(1), protection.changeBooking());
         // first use: the server learns the scripts (NOSCRIPT, then EVAL once each)
         seatMap.check(nextRequest("seat map"));
+        change.check(nextRequest("confirm"));
         Guard.Request first = nextRequest("hold");
         hold.check(first);
         hold.afterAnswer(first, ApiResponse.error(409, "seats_unavailable", "taken"));

@@ -37,13 +37,19 @@ class SubjectGuardTest {
     }
 
     @Test
-    void theScriptArgumentsDescribeLimitsAndTripwires() {
+    void theSettingsGoIntoTheScriptSoCallsCarryOnlyKeys() {
         Guard.RedisCall call = user.prepare(request("1", "127.0.0.1")).orElseThrow();
-        assertEquals(List.of("1", "1", "2", "60000", "3600000", "86400000",
-                        "3000000", "60000000",
-                        "seat_check", "count", "30", "60000",
-                        "seat_check", "count", "600", "3600000"),
-                List.of(call.args()));
+        assertEquals(0, call.args().length);
+        assertEquals("local S = {blockable = true, cooling = {60000, 3600000, 86400000}, limits = {{3000000, 60000000}, }, "
+                        + "rules = {{'seat_check', 'count', 30, 60000}, {'seat_check', 'count', 600, 3600000}, }}\n",
+                SubjectGuard.settings(List.of(new RateLimit("seatmap", Subject.USER, new TestSettings().seatMapPerUser)),
+                        List.of(new Tripwire(BotRule.SEAT_CHECKS, "seat_check:minute", Tripwire.Kind.COUNT, 30, java.time.Duration.ofMinutes(1)),
+                                new Tripwire(BotRule.SEAT_CHECKS, "seat_check:hour", Tripwire.Kind.COUNT, 600, java.time.Duration.ofHours(1))),
+                        new CoolingOff(java.time.Duration.ofMinutes(1), java.time.Duration.ofHours(1), java.time.Duration.ofDays(1))));
+        Guard.RedisCall address = ip.prepare(request("1", "127.0.0.1")).orElseThrow();
+        assertNotEquals(call.script().sha(), address.script().sha(), "each settings is its own script");
+        assertEquals(call.script().sha(), ((SubjectGuard) new TestSettings().protection().seatMap().getFirst())
+                .prepare(request("2", "127.0.0.1")).orElseThrow().script().sha(), "the same settings, the same script");
     }
 
     @Test
