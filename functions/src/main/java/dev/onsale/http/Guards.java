@@ -17,10 +17,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs a route's guards in ONE Redis round trip: every guard's script call is sent before any reply
- * is awaited (Lettuce pipelines them on its connection; on a cluster each goes to its slot's node in
- * parallel), then each guard decides on its own reply. A call that fails or takes longer than the
- * guard timeout gets that guard's {@link Guard#whenRedisUnavailable} decision instead.
+ * Runs a route's guards in ONE Redis round trip: every guard's script call goes out in one write
+ * before any reply is awaited (pipelined on the shared Lettuce connection; on a cluster each goes to
+ * its slot's node at once), then each guard decides on its own reply. A call that fails, or has no
+ * reply within the guard timeout, gets that guard's {@link Guard#whenRedisUnavailable} decision.
  */
 public final class Guards {
     private static final System.Logger LOG = System.getLogger(Guards.class.getName());

@@ -130,16 +130,16 @@ class ProtectionApiIT {
             }
         }
         // The quota refills at 10 a second meanwhile: fresh fans get through only at that pace.
-        double seconds = (System.nanoTime() - started) / 1e9;
         int laterOk = 0;
         String latecomer = newUser();
         Gateway.Reply refused = natted.get(seats(eventId, latecomer));
-        while (refused.status() == 200 && laterOk < 100) {
+        while (refused.status() == 200 && laterOk < 200) {
             laterOk++;
             latecomer = newUser();
             refused = natted.get(seats(eventId, latecomer));
         }
-        assertTrue(laterOk <= seconds * 10 + 2, laterOk + " more fans got through in " + seconds + " s");
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertTrue(laterOk <= seconds * 10 + 1, laterOk + " more than the 600 got through in " + seconds + " s");
         assertEquals(429, refused.status(), refused.body());
         assertEquals("rate_limit_exceeded", refused.json().get("error").asText());
         assertTrue(refused.json().get("detail").asText().contains("seatmap-ip"), refused.body());
