@@ -1,9 +1,14 @@
 package dev.onsale.booking;
 
+import dev.onsale.http.Guards;
 import dev.onsale.platform.Config;
+import dev.onsale.protection.SurgeProtection;
 import java.util.Optional;
 
-/** {@code POST /api/v1/bookings/{booking_id}/cancel}: ends a hold and frees its seats. Triggered by the HTTP API. */
+/**
+ * {@code POST /api/v1/bookings/{booking_id}/cancel}: ends a hold and frees its seats. Guarded by the user's
+ * booking-change limit (failing closed). Triggered by the HTTP API.
+ */
 public final class CancelBookingHandler extends ChangeBookingHandler {
 
     public CancelBookingHandler() {
@@ -11,11 +16,11 @@ public final class CancelBookingHandler extends ChangeBookingHandler {
     }
 
     private CancelBookingHandler(Config config) {
-        this(BookingService.create(config), config.adminGroup());
+        this(BookingService.create(config), Guards.of(config, SurgeProtection.of(config).changeBooking()), config.adminGroup());
     }
 
-    public CancelBookingHandler(BookingService bookings, String adminGroup) {
-        super(bookings, adminGroup);
+    public CancelBookingHandler(BookingService bookings, Guards guards, String adminGroup) {
+        super(bookings, guards, adminGroup);
     }
 
     @Override

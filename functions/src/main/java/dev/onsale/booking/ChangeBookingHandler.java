@@ -3,14 +3,15 @@ package dev.onsale.booking;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
+import dev.onsale.http.Guards;
 import java.util.Optional;
 
 /** The shared shape of confirm and cancel: one booking of the caller's, one change, one answer. */
 abstract class ChangeBookingHandler extends ApiHandler {
     protected final BookingService bookings;
 
-    ChangeBookingHandler(BookingService bookings, String adminGroup) {
-        super(adminGroup);
+    ChangeBookingHandler(BookingService bookings, Guards guards, String adminGroup) {
+        super(adminGroup, guards);
         this.bookings = bookings;
     }
 

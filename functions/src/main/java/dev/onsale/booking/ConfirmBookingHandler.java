@@ -1,9 +1,14 @@
 package dev.onsale.booking;
 
+import dev.onsale.http.Guards;
 import dev.onsale.platform.Config;
+import dev.onsale.protection.SurgeProtection;
 import java.util.Optional;
 
-/** {@code POST /api/v1/bookings/{booking_id}/confirm}: pays for a live hold and sells its seats. Triggered by the HTTP API. */
+/**
+ * {@code POST /api/v1/bookings/{booking_id}/confirm}: pays for a live hold and sells its seats. Guarded by the user's
+ * booking-change limit (failing closed). Triggered by the HTTP API.
+ */
 public final class ConfirmBookingHandler extends ChangeBookingHandler {
 
     public ConfirmBookingHandler() {
@@ -11,11 +16,11 @@ public final class ConfirmBookingHandler extends ChangeBookingHandler {
     }
 
     private ConfirmBookingHandler(Config config) {
-        this(BookingService.create(config), config.adminGroup());
+        this(BookingService.create(config), Guards.of(config, SurgeProtection.of(config).changeBooking()), config.adminGroup());
     }
 
-    public ConfirmBookingHandler(BookingService bookings, String adminGroup) {
-        super(bookings, adminGroup);
+    public ConfirmBookingHandler(BookingService bookings, Guards guards, String adminGroup) {
+        super(bookings, guards, adminGroup);
     }
 
     @Override

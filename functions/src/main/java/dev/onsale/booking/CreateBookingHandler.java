@@ -3,13 +3,17 @@ package dev.onsale.booking;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
+import dev.onsale.http.Guards;
 import dev.onsale.platform.Config;
+import dev.onsale.protection.SurgeProtection;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * {@code POST /api/v1/bookings}: holds seats for the caller, idempotently under
- * {@code X-Idempotency-Key} / {@code Idempotency-Key}. Triggered by the HTTP API.
+ * {@code X-Idempotency-Key} / {@code Idempotency-Key}. Guarded by the booking limits and bot rules
+ * (failing closed); a hold refused because its seats were taken counts as a failed hold.
+ * Triggered by the HTTP API.
  */
 public final class CreateBookingHandler extends ApiHandler {
     private final BookingService bookings;
@@ -19,12 +23,19 @@ public final class CreateBookingHandler extends ApiHandler {
     }
 
     private CreateBookingHandler(Config config) {
-        this(BookingService.create(config), config.adminGroup());
+        this(BookingService.create(config),
+                Guards.of(config, SurgeProtection.of(config).createBooking(CreateBookingHandler::isFailedHold)),
+                config.adminGroup());
     }
 
-    public CreateBookingHandler(BookingService bookings, String adminGroup) {
-        super(adminGroup);
+    public CreateBookingHandler(BookingService bookings, Guards guards, String adminGroup) {
+        super(adminGroup, guards);
         this.bookings = bookings;
+    }
+
+    /** The answer that counts against the failed-hold rule: the seats asked for were taken. */
+    public static boolean isFailedHold(ApiResponse answer) {
+        return answer.status() == 409 && answer.error().filter("seats_unavailable"::equals).isPresent();
     }
 
     @Override
@@ -39,14 +50,10 @@ public final class CreateBookingHandler extends ApiHandler {
             case BookingService.HoldOutcome.Invalid invalid -> ApiResponse.error(422, "validation_failed", invalid.detail());
             case BookingService.HoldOutcome.UnknownEvent unknown ->
                     ApiResponse.error(404, "event_not_found", "Event " + unknown.eventId() + " does not exist");
-            case BookingService.HoldOutcome.UnknownSeats unknown -> ApiResponse.json(422, Map.of(
-                    "error", "unknown_seats",
-                    "detail", "Seats " + join(unknown.seatIds()) + " do not exist in this event",
-                    "seat_ids", unknown.seatIds()));
-            case BookingService.HoldOutcome.SeatsUnavailable taken -> ApiResponse.json(409, Map.of(
-                    "error", "seats_unavailable",
-                    "detail", "Seats " + join(taken.seatIds()) + " are not available",
-                    "seat_ids", taken.seatIds()));
+            case BookingService.HoldOutcome.UnknownSeats unknown -> ApiResponse.error(422, "unknown_seats",
+                    "Seats " + join(unknown.seatIds()) + " do not exist in this event", Map.of("seat_ids", unknown.seatIds()));
+            case BookingService.HoldOutcome.SeatsUnavailable taken -> ApiResponse.error(409, "seats_unavailable",
+                    "Seats " + join(taken.seatIds()) + " are not available", Map.of("seat_ids", taken.seatIds()));
             case BookingService.HoldOutcome.HoldLimitReached limit -> ApiResponse.error(409, "hold_limit_reached",
                     "You already hold seats in " + limit.max() + " bookings for this event; confirm or cancel one first");
             case BookingService.HoldOutcome.KeyReused reused -> BookingResponses.keyReused();

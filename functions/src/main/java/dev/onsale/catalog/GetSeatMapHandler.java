@@ -4,13 +4,16 @@ import dev.onsale.http.ApiException;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
+import dev.onsale.http.Guards;
 import dev.onsale.platform.Config;
+import dev.onsale.protection.SurgeProtection;
 import java.util.Arrays;
 import java.util.Optional;
 
 /**
  * {@code GET /api/v1/events/{event_id}/seats?format=full|compact}: the seat map with live availability,
  * from the Redis cache. Answers 304 to a matching {@code If-None-Match}, and gzip when accepted.
+ * Guarded by the user's and the address's seat-map limits and the seat-check rule (failing open).
  * Triggered by the HTTP API.
  */
 public final class GetSeatMapHandler extends ApiHandler {
@@ -21,11 +24,11 @@ public final class GetSeatMapHandler extends ApiHandler {
     }
 
     private GetSeatMapHandler(Config config) {
-        this(CatalogService.create(config), config.adminGroup());
+        this(CatalogService.create(config), Guards.of(config, SurgeProtection.of(config).seatMap()), config.adminGroup());
     }
 
-    public GetSeatMapHandler(CatalogService catalog, String adminGroup) {
-        super(adminGroup);
+    public GetSeatMapHandler(CatalogService catalog, Guards guards, String adminGroup) {
+        super(adminGroup, guards);
         this.catalog = catalog;
     }
 

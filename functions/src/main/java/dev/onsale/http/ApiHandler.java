@@ -6,30 +6,56 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 
 /**
- * The edge of every HTTP function: reads the request, lets the route answer, and turns every
- * failure into a JSON error. Nothing thrown inside ever reaches API Gateway as a stack trace.
+ * The edge of every HTTP function: reads the request, runs the route's guards (one Redis round trip),
+ * lets the route answer, and turns every failure into a JSON error. Nothing thrown inside ever reaches
+ * API Gateway as a stack trace. A request a guard refuses never reaches {@link #handle}, so it touches
+ * neither DynamoDB nor any cache.
  */
 public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private static final System.Logger LOG = System.getLogger(ApiHandler.class.getName());
 
     private final String adminGroup;
+    private final Guards guards;
 
     protected ApiHandler(String adminGroup) {
+        this(adminGroup, Guards.NONE);
+    }
+
+    protected ApiHandler(String adminGroup, Guards guards) {
         this.adminGroup = adminGroup;
+        this.guards = guards;
     }
 
     @Override
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         ApiRequest request = new ApiRequest(event, adminGroup);
         try {
-            return handle(request).toApiGateway();
-        } catch (ApiException e) {
-            return e.toResponse().toApiGateway();
+            if (guards.isEmpty()) {
+                return answer(request).toApiGateway();
+            }
+            Guard.Request guarded = request.forGuards();
+            return switch (guards.check(guarded)) {
+                case Guard.Verdict.Refuse refuse -> refuse.response().toApiGateway();
+                case Guard.Verdict.Pass pass -> {
+                    ApiResponse response = answer(request);
+                    pass.headers().forEach(response::header);
+                    guards.afterAnswer(guarded, response);
+                    yield response.toApiGateway();
+                }
+            };
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR,
                     "Unhandled failure on " + request.method() + " " + request.path() + " (request " + request.requestId() + ")", e);
             return ApiResponse.error(500, "internal_error",
                     "Something went wrong on our side; request id " + request.requestId()).toApiGateway();
+        }
+    }
+
+    private ApiResponse answer(ApiRequest request) {
+        try {
+            return handle(request);
+        } catch (ApiException e) {
+            return e.toResponse();
         }
     }
 

@@ -35,6 +35,28 @@ public final class ApiRequest {
         return event.getRawPath() == null ? "/" : event.getRawPath();
     }
 
+    /** The client's address as API Gateway saw the connection; never a header, which a client could set. Empty when unknown. */
+    public String sourceIp() {
+        var http = event.getRequestContext() == null ? null : event.getRequestContext().getHttp();
+        return http == null || http.getSourceIp() == null ? "" : http.getSourceIp();
+    }
+
+    /** The route as API Gateway matched it ({@code GET /api/v1/events/{event_id}/seats}). */
+    public String routeKey() {
+        String routeKey = event.getRouteKey();
+        return routeKey == null || routeKey.isEmpty() || routeKey.equals("$default") ? method() + " " + path() : routeKey;
+    }
+
+    /** What the route's guards may see of this request. */
+    public Guard.Request forGuards() {
+        return new Guard.Request(routeKey(), caller().userId(), sourceIp(),
+                orEmpty(event.getPathParameters()), orEmpty(event.getHeaders()), orEmpty(event.getQueryStringParameters()));
+    }
+
+    private static Map<String, String> orEmpty(Map<String, String> map) {
+        return map == null ? Map.of() : map;
+    }
+
     public String requestId() {
         return event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
     }

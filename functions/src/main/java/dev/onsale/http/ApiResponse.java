@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.onsale.platform.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** What a handler answers; turned into API Gateway's response shape at the edge. */
 public final class ApiResponse {
@@ -11,6 +12,7 @@ public final class ApiResponse {
     private final String body;
     private final boolean base64;
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private String error;
 
     private ApiResponse(int status, String body, boolean base64, String contentType) {
         this.status = status;
@@ -47,7 +49,20 @@ public final class ApiResponse {
     }
 
     public static ApiResponse error(int status, String error, String detail) {
-        return json(status, new ErrorBody(error, detail));
+        ApiResponse response = json(status, new ErrorBody(error, detail));
+        response.error = error;
+        return response;
+    }
+
+    /** An error body with more fields after {@code error} and {@code detail} (e.g. the seats that were taken). */
+    public static ApiResponse error(int status, String error, String detail, Map<String, ?> more) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("detail", detail);
+        body.putAll(more);
+        ApiResponse response = json(status, body);
+        response.error = error;
+        return response;
     }
 
     /** The error body every failure answers with. */
@@ -65,6 +80,11 @@ public final class ApiResponse {
 
     public String body() {
         return body;
+    }
+
+    /** The error code of an error answer, so code after the handler (guards) can tell answers apart without parsing. */
+    public Optional<String> error() {
+        return Optional.ofNullable(error);
     }
 
     public Map<String, String> headers() {

@@ -13,11 +13,19 @@ import java.util.Optional;
  * <p>All of a route's guards together cost ONE Redis round trip: each guard asks for at most one
  * script call ({@link #prepare}), the calls of all guards go out pipelined, and each guard then
  * decides on its own reply ({@link #decide}). A guard whose checks share a hash slot makes them in
- * one script.
+ * one script. {@link Guards} is the runner that does this for a route.
+ *
+ * <p>A guard that must learn how the route's work ended (a failed hold counts against its user) asks
+ * for one more call in {@link #afterAnswer}. That is a second round trip, after the work: guards ask
+ * for it only on failures, so a successful request still costs one.
  */
 public interface Guard {
 
-    /** What a guard may know of a request: never API Gateway's types, never a header a client can forge as identity. */
+    /**
+     * What a guard may know of a request: never API Gateway's types, never a header a client can forge as identity.
+     * {@code userId} is the authorizer's {@code sub}; {@code sourceIp} is API Gateway's {@code requestContext.http.sourceIp}
+     * (empty only for hand-built events).
+     */
     record Request(String route, Optional<String> userId, String sourceIp, Map<String, String> pathParameters,
                    Map<String, String> headers, Map<String, String> query) {
     }
@@ -46,4 +54,9 @@ public interface Guard {
 
     /** The decision when Redis did not answer in time: pass (fail open) or refuse with 503 (fail closed). */
     Verdict whenRedisUnavailable(Request request);
+
+    /** A call to make once the route has answered {@code answer} after this guard let it pass; empty for most answers. */
+    default Optional<RedisCall> afterAnswer(Request request, ApiResponse answer) {
+        return Optional.empty();
+    }
 }

@@ -29,10 +29,55 @@ public record Config(
         int maxSeatsPerBooking,
         int maxActiveHoldsPerEvent,
         Duration idempotencyTtl,
-        int writeAttempts) {
+        int writeAttempts,
+        Protection protection) {
 
     /** Where Redis is and how to speak to it. */
     public record RedisSettings(String host, int port, boolean tls, boolean cluster, Duration timeout) {
+    }
+
+    /** A rate limit's quota: {@code quota} requests per {@code window}, written {@code "20/60"} (per 60 seconds). */
+    public record Rate(int quota, Duration window) {
+        public Rate {
+            if (quota < 1 || window.toMillis() < 1) {
+                throw new IllegalArgumentException("a rate needs a positive quota and window: " + quota + "/" + window);
+            }
+        }
+
+        static Rate parse(String name, String text) {
+            String[] parts = text.split("/");
+            try {
+                if (parts.length == 2) {
+                    return new Rate(Integer.parseInt(parts[0].trim()), Duration.ofSeconds(Long.parseLong(parts[1].trim())));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("Environment variable " + name + " is not QUOTA/SECONDS: " + text, e);
+            }
+            throw new IllegalStateException("Environment variable " + name + " is not QUOTA/SECONDS: " + text);
+        }
+    }
+
+    /**
+     * Surge protection: the routes' rate limits, the bot rules' thresholds, the cooling-off they impose,
+     * and how long the guards wait for Redis before applying a route's fail-open or fail-closed policy.
+     */
+    public record Protection(
+            Rate seatMapPerUser,
+            Rate seatMapPerIp,
+            Rate bookingPerUser,
+            Rate bookingPerIp,
+            Rate bookingChangePerUser,
+            int seatChecksPerMinute,
+            int seatChecksPerHour,
+            int bookingAttemptsPerHour,
+            int failedHolds,
+            Duration failedHoldsWindow,
+            int fastBookings,
+            Duration humanInterval,
+            Duration coolingOff,
+            Duration longestCoolingOff,
+            Duration strikesKept,
+            Duration guardTimeout) {
     }
 
     public static Config fromEnvironment() {
@@ -66,7 +111,24 @@ public record Config(
                 env.integer("MAX_SEATS_PER_BOOKING", 8),
                 env.integer("MAX_ACTIVE_HOLDS_PER_EVENT", 2),
                 Duration.ofSeconds(env.integer("IDEMPOTENCY_TTL_SECONDS", 86_400)),
-                env.integer("WRITE_ATTEMPTS", 5));
+                env.integer("WRITE_ATTEMPTS", 5),
+                new Protection(
+                        env.rate("SEAT_MAP_LIMIT_PER_USER", "20/60"),
+                        env.rate("SEAT_MAP_LIMIT_PER_IP", "600/60"),
+                        env.rate("BOOKING_LIMIT_PER_USER", "10/60"),
+                        env.rate("BOOKING_LIMIT_PER_IP", "600/60"),
+                        env.rate("BOOKING_CHANGE_LIMIT_PER_USER", "20/60"),
+                        env.integer("BOT_SEAT_CHECKS_PER_MINUTE", 30),
+                        env.integer("BOT_SEAT_CHECKS_PER_HOUR", 600),
+                        env.integer("BOT_BOOKING_ATTEMPTS_PER_HOUR", 40),
+                        env.integer("BOT_FAILED_HOLDS", 10),
+                        Duration.ofSeconds(env.integer("BOT_FAILED_HOLDS_WINDOW_SECONDS", 600)),
+                        env.integer("BOT_FAST_BOOKINGS", 5),
+                        env.millis("BOT_HUMAN_INTERVAL_MS", 500),
+                        Duration.ofSeconds(env.integer("BOT_COOLING_OFF_SECONDS", 60)),
+                        Duration.ofSeconds(env.integer("BOT_COOLING_OFF_MAX_SECONDS", 3600)),
+                        Duration.ofSeconds(env.integer("BOT_STRIKES_KEPT_SECONDS", 86_400)),
+                        env.millis("GUARD_TIMEOUT_MS", 200)));
     }
 
     /** Typed reads of variables; a malformed value fails at start, naming the variable. */
@@ -95,6 +157,10 @@ public record Config(
         boolean bool(String name, boolean fallback) {
             String value = text(name, null);
             return value == null ? fallback : Boolean.parseBoolean(value);
+        }
+
+        Rate rate(String name, String fallback) {
+            return Rate.parse(name, text(name, fallback));
         }
 
         Duration millis(String name, int fallback) {

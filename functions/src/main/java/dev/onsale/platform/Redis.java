@@ -3,6 +3,7 @@ package dev.onsale.platform;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -13,7 +14,13 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.RedisCommand;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -55,6 +62,30 @@ public final class Redis {
         return connected().async();
     }
 
+    /** One script call: which script, how to read its reply, its keys and arguments. */
+    public record ScriptCall(RedisScript script, ScriptOutputType output, String[] keys, String[] args) {
+    }
+
+    /**
+     * Sends every call by SHA in ONE write (pipelined: one flush, one round trip; on a cluster each node
+     * gets its share at once), then replies as they come. Only a call the server answers NOSCRIPT costs a
+     * second trip, to send its script whole.
+     */
+    public List<CompletableFuture<Object>> runScripts(List<ScriptCall> calls) {
+        Connected current = connected();
+        List<RedisCommand<String, String, ?>> commands = new ArrayList<>(calls.size());
+        List<CompletableFuture<Object>> replies = new ArrayList<>(calls.size());
+        for (ScriptCall call : calls) {
+            AsyncCommand<String, String, Object> command = call.script().evalshaCommand(call.output(), call.keys(), call.args());
+            commands.add(command);
+            replies.add(command.exceptionallyCompose(failure -> RedisScript.isNoScript(failure)
+                    ? current.async().eval(call.script().source(), call.output(), call.keys(), call.args()).toCompletableFuture()
+                    : CompletableFuture.failedFuture(RedisScript.cause(failure))));
+        }
+        current.connection().dispatch(commands);
+        return replies;
+    }
+
     public boolean cluster() {
         return settings.cluster();
     }
@@ -82,18 +113,25 @@ public final class Redis {
         // Commands issued while disconnected fail at once instead of queueing: callers apply their
         // fail-open or fail-closed policy rather than hanging a Lambda invocation.
         TimeoutOptions timeouts = TimeoutOptions.enabled(settings.timeout());
+        // Connecting gets the same bound: an unreachable node must not hold an invocation for Lettuce's default 10 s.
+        SocketOptions socket = SocketOptions.builder().connectTimeout(settings.timeout()).build();
         if (settings.cluster()) {
             RedisClusterClient client = RedisClusterClient.create(resources(), uri);
             client.setOptions(ClusterClientOptions.builder()
                     .timeoutOptions(timeouts)
+                    .socketOptions(socket)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .build());
             StatefulRedisClusterConnection<String, String> connection = client.connect();
+            // Lettuce opens node connections lazily, and with REJECT_COMMANDS it rejects every command routed
+            // to a node whose connection is still being opened (lettuce#3747): open them all now.
+            connection.getPartitions().forEach(node -> connection.getConnection(node.getUri().getHost(), node.getUri().getPort()));
             return new Connected(connection, connection.sync(), connection.async(), client::shutdown);
         }
         RedisClient client = RedisClient.create(resources(), uri);
         client.setOptions(ClientOptions.builder()
                 .timeoutOptions(timeouts)
+                .socketOptions(socket)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
         StatefulRedisConnection<String, String> connection = client.connect();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.onsale.catalog.CatalogService;
+import dev.onsale.http.Guards;
 import dev.onsale.localstack.LocalStack;
 import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
@@ -97,7 +98,7 @@ class BookingContentionIT {
     @Test
     void endlessConflictIs409WithRetryAfter() {
         try (DynamoDbClient dynamo = Stacks.dynamoDb(config, new CancelTransactions(1_000, "TransactionConflict"))) {
-            APIGatewayV2HTTPResponse response = new CreateBookingHandler(bookings(dynamo), "admin")
+            APIGatewayV2HTTPResponse response = new CreateBookingHandler(bookings(dynamo), Guards.NONE, "admin")
                     .handleRequest(holdEvent("conflicted-user", newEvent()), null);
             assertEquals(409, response.getStatusCode(), response.getBody());
             assertEquals("1", response.getHeaders().get("retry-after"));
@@ -108,7 +109,7 @@ class BookingContentionIT {
     @Test
     void endlessThrottlingIs503WithRetryAfter() {
         try (DynamoDbClient dynamo = Stacks.dynamoDb(config, new CancelTransactions(1_000, "ThrottlingError"))) {
-            APIGatewayV2HTTPResponse response = new CreateBookingHandler(bookings(dynamo), "admin")
+            APIGatewayV2HTTPResponse response = new CreateBookingHandler(bookings(dynamo), Guards.NONE, "admin")
                     .handleRequest(holdEvent("throttled-user", newEvent()), null);
             assertEquals(503, response.getStatusCode(), response.getBody());
             assertEquals("1", response.getHeaders().get("retry-after"));

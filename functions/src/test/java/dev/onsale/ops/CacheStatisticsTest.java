@@ -14,6 +14,14 @@ class CacheStatisticsTest {
     }
 
     @Test
+    void surgeProtectionKeysGroupByKindAndCounter() {
+        assertEquals("LIMITER:user", CacheStatistics.family("LIMITER:user:{1}:seatmap"));
+        assertEquals("LIMITER:ip", CacheStatistics.family("LIMITER:ip:{127.0.0.1}:seatmap"));
+        assertEquals("antibot:seat_check:minute:user", CacheStatistics.family("antibot:seat_check:minute:user:{1}"));
+        assertEquals("antibot:block:user", CacheStatistics.family("antibot:block:user:{1}"));
+    }
+
+    @Test
     void familyOfAnUntaggedKeyDropsItsLastSegment() {
         assertEquals("LIMITER:user", CacheStatistics.family("LIMITER:user:1"));
         assertEquals("plain", CacheStatistics.family("plain"));

@@ -47,4 +47,28 @@ class ConfigTest {
         }
         assertEquals(Optional.empty(), Environment.get("ONSALE_TEST_VARIABLE"));
     }
+
+    @Test
+    void surgeProtectionComesFromTheEnvironmentWithTheSeedsDefaults() {
+        Config.Protection defaults = Config.from(Map.<String, String>of()::get).protection();
+        assertEquals(new Config.Rate(20, Duration.ofMinutes(1)), defaults.seatMapPerUser());
+        assertEquals(Duration.ofMillis(200), defaults.guardTimeout());
+
+        Config.Protection set = Config.from(Map.of(
+                "SEAT_MAP_LIMIT_PER_IP", "1000/30",
+                "BOT_SEAT_CHECKS_PER_MINUTE", "12",
+                "BOT_COOLING_OFF_SECONDS", "5")::get).protection();
+        assertEquals(new Config.Rate(1000, Duration.ofSeconds(30)), set.seatMapPerIp());
+        assertEquals(12, set.seatChecksPerMinute());
+        assertEquals(Duration.ofSeconds(5), set.coolingOff());
+    }
+
+    @Test
+    void aMalformedRateFailsNamingTheVariable() {
+        for (String bad : new String[] {"20", "20/", "x/60", "0/60", "20/0"}) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Config.from(Map.of("BOOKING_LIMIT_PER_USER", bad)::get), bad);
+            assertTrue(e.getMessage().contains("BOOKING_LIMIT_PER_USER"), e.getMessage());
+        }
+    }
 }

@@ -3,6 +3,8 @@ package dev.onsale.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.onsale.platform.Json;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,9 +16,25 @@ import java.util.Optional;
 public final class Gateway {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
+    private final HttpClient http;
 
     public Gateway(URI base) {
         this.base = base;
+        this.http = HTTP;
+    }
+
+    /**
+     * A client whose connections come from {@code sourceAddress}, e.g. {@code 127.0.0.23}: on Linux every
+     * 127.x.y.z is loopback, so a test can be "another fan's address" (API Gateway's {@code sourceIp}).
+     */
+    public Gateway(URI base, String sourceAddress) {
+        this.base = base;
+        try {
+            this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                    .localAddress(InetAddress.getByName(sourceAddress)).build();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(sourceAddress, e);
+        }
     }
 
     /** One answer: status, headers and body as bytes and text. */
@@ -58,7 +76,7 @@ public final class Gateway {
             request.header(headers[i], headers[i + 1]);
         }
         try {
-            HttpResponse<byte[]> response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Reply(response.statusCode(), response.headers(), response.body());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

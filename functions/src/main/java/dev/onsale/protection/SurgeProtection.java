@@ -1,0 +1,71 @@
+package dev.onsale.protection;
+
+import dev.onsale.http.ApiResponse;
+import dev.onsale.http.Guard;
+import dev.onsale.platform.Config;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The guards each route gets from surge protection, from the settings in the environment. Per route:
+ * one guard for the user (one script) and, where there is one, one for the address (a second slot,
+ * pipelined with the first: one round trip either way).
+ */
+public final class SurgeProtection {
+    private final Config.Protection settings;
+
+    public SurgeProtection(Config.Protection settings) {
+        this.settings = settings;
+    }
+
+    public static SurgeProtection of(Config config) {
+        return new SurgeProtection(config.protection());
+    }
+
+    private CoolingOff coolingOff() {
+        return new CoolingOff(settings.coolingOff(), settings.longestCoolingOff(), settings.strikesKept());
+    }
+
+    /** The seat map: the user's and the address's limits and the seat-check rule. Browsing fails open. */
+    public List<Guard> seatMap() {
+        List<Tripwire> seatChecks = List.of(
+                new Tripwire(BotRule.SEAT_CHECKS, "seat_check:minute", Tripwire.Kind.COUNT, settings.seatChecksPerMinute(), Duration.ofMinutes(1)),
+                new Tripwire(BotRule.SEAT_CHECKS, "seat_check:hour", Tripwire.Kind.COUNT, settings.seatChecksPerHour(), Duration.ofHours(1)));
+        return List.of(
+                SubjectGuard.forUser(List.of(new RateLimit("seatmap", Subject.USER, settings.seatMapPerUser())),
+                        seatChecks, coolingOff(), SubjectGuard.WhenRedisDown.OPEN, Optional.empty()),
+                SubjectGuard.forIp(List.of(new RateLimit("seatmap", Subject.IP, settings.seatMapPerIp())),
+                        SubjectGuard.WhenRedisDown.OPEN));
+    }
+
+    /**
+     * Holding seats: the user's and the address's booking limits, and the booking-attempt, failed-hold
+     * and pace rules. {@code failedHold} says which answers are failed holds; they are counted after the
+     * answer (the only second round trip, and only on that failure). Fails closed.
+     */
+    public List<Guard> createBooking(Predicate<ApiResponse> failedHold) {
+        Tripwire failedHolds = new Tripwire(BotRule.FAILED_HOLDS, "failed_holds", Tripwire.Kind.PEEK,
+                settings.failedHolds(), settings.failedHoldsWindow());
+        List<Tripwire> rules = List.of(
+                new Tripwire(BotRule.BOOKING_ATTEMPTS, "booking_attempts:hour", Tripwire.Kind.COUNT, settings.bookingAttemptsPerHour(), Duration.ofHours(1)),
+                failedHolds,
+                new Tripwire(BotRule.BOOKING_PACE, "booking_pace", Tripwire.Kind.PACE, settings.fastBookings(), settings.humanInterval()));
+        return List.of(
+                SubjectGuard.forUser(List.of(new RateLimit("booking", Subject.USER, settings.bookingPerUser())),
+                        rules, coolingOff(), SubjectGuard.WhenRedisDown.CLOSED,
+                        Optional.of(new SubjectGuard.AnswerCount(failedHolds, failedHold))),
+                SubjectGuard.forIp(List.of(new RateLimit("booking", Subject.IP, settings.bookingPerIp())),
+                        SubjectGuard.WhenRedisDown.CLOSED));
+    }
+
+    /**
+     * Confirming or cancelling a hold: the user's limit only. No bot rules, and no block: a user cooling
+     * off may still pay for, or give back, seats DynamoDB already granted. Fails closed.
+     */
+    public List<Guard> changeBooking() {
+        return List.of(SubjectGuard.forUser(List.of(new RateLimit("booking_change", Subject.USER, settings.bookingChangePerUser())),
+                List.of(), coolingOff(), SubjectGuard.WhenRedisDown.CLOSED, Optional.empty()));
+    }
+}

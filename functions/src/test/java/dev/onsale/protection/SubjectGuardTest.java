@@ -1,0 +1,112 @@
+package dev.onsale.protection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.onsale.booking.CreateBookingHandler;
+import dev.onsale.http.ApiResponse;
+import dev.onsale.http.Guard;
+import io.lettuce.core.cluster.SlotHash;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** A subject guard's keys, arguments and decisions, without Redis: replies are written as guard.lua answers them. */
+class SubjectGuardTest {
+    private final List<Guard> seatMap = new TestSettings().protection().seatMap();
+    private final SubjectGuard user = (SubjectGuard) seatMap.get(0);
+    private final SubjectGuard ip = (SubjectGuard) seatMap.get(1);
+
+    private static Guard.Request request(String user, String ip) {
+        return new Guard.Request("GET /api/v1/events/{event_id}/seats", Optional.ofNullable(user), ip, Map.of(), Map.of(), Map.of());
+    }
+
+    @Test
+    void aUsersKeysAreTheOldSystemsNamesHashTaggedIntoOneSlot() {
+        Guard.RedisCall call = user.prepare(request("1", "127.0.0.1")).orElseThrow();
+        assertEquals(List.of("antibot:block:user:{1}", "antibot:strikes:user:{1}", "LIMITER:user:{1}:seatmap",
+                "antibot:seat_check:minute:user:{1}", "antibot:seat_check:hour:user:{1}"), List.of(call.keys()));
+        assertEquals(1, Arrays.stream(call.keys()).mapToInt(SlotHash::getSlot).distinct().count());
+        Guard.RedisCall address = ip.prepare(request("1", "127.0.0.1")).orElseThrow();
+        assertEquals(List.of("LIMITER:ip:{127.0.0.1}:seatmap"), List.of(address.keys()));
+        assertNotEquals(SlotHash.getSlot(call.keys()[0]), SlotHash.getSlot(address.keys()[0]), "the address is a second slot");
+    }
+
+    @Test
+    void theSettingsGoIntoTheScriptSoCallsCarryOnlyKeys() {
+        Guard.RedisCall call = user.prepare(request("1", "127.0.0.1")).orElseThrow();
+        assertEquals(0, call.args().length);
+        assertEquals("local S = {blockable = true, cooling = {60000, 3600000, 86400000}, limits = {{3000000, 60000000}, }, "
+                        + "rules = {{'seat_check', 'count', 30, 60000}, {'seat_check', 'count', 600, 3600000}, }}\n",
+                SubjectGuard.settings(List.of(new RateLimit("seatmap", Subject.USER, new TestSettings().seatMapPerUser)),
+                        List.of(new Tripwire(BotRule.SEAT_CHECKS, "seat_check:minute", Tripwire.Kind.COUNT, 30, java.time.Duration.ofMinutes(1)),
+                                new Tripwire(BotRule.SEAT_CHECKS, "seat_check:hour", Tripwire.Kind.COUNT, 600, java.time.Duration.ofHours(1))),
+                        new CoolingOff(java.time.Duration.ofMinutes(1), java.time.Duration.ofHours(1), java.time.Duration.ofDays(1))));
+        Guard.RedisCall address = ip.prepare(request("1", "127.0.0.1")).orElseThrow();
+        assertNotEquals(call.script().sha(), address.script().sha(), "each settings is its own script");
+        assertEquals(call.script().sha(), ((SubjectGuard) new TestSettings().protection().seatMap().getFirst())
+                .prepare(request("2", "127.0.0.1")).orElseThrow().script().sha(), "the same settings, the same script");
+    }
+
+    @Test
+    void withoutACallerOrAddressThereIsNothingToCount() {
+        assertTrue(user.prepare(request(null, "127.0.0.1")).isEmpty());
+        assertTrue(ip.prepare(request("1", "")).isEmpty());
+        assertEquals(Guard.Verdict.Pass.PLAIN, user.decide(request(null, "127.0.0.1"), null));
+    }
+
+    @Test
+    void aPassCarriesTheRateLimitHeaders() {
+        var pass = assertInstanceOf(Guard.Verdict.Pass.class,
+                user.decide(request("1", "x"), List.of(0L, "", 0L, 19L, 3_000_000L, 0L)));
+        assertEquals(Map.of("ratelimit-policy", "\"seatmap\";q=20;w=60", "ratelimit", "\"seatmap\";r=19;t=3"), pass.headers());
+    }
+
+    @Test
+    void overTheLimitIs429WithTheExactRetryAfter() {
+        ApiResponse response = assertInstanceOf(Guard.Verdict.Refuse.class,
+                user.decide(request("1", "x"), List.of(1L, "", 2_400_000L, 0L, 59_400_000L, 2_400_000L))).response();
+        assertEquals(429, response.status());
+        assertEquals(Optional.of("rate_limit_exceeded"), response.error());
+        assertEquals("3", response.headers().get("retry-after"));
+        assertEquals("\"seatmap\";r=0;t=60", response.headers().get("ratelimit"));
+        assertTrue(response.body().contains("At most 20 requests per 60 s per user here (seatmap)"), response.body());
+    }
+
+    @Test
+    void aBlockedUserIsToldWhichRuleAndHowLong() {
+        for (long state : new long[] {2, 3}) {
+            ApiResponse response = assertInstanceOf(Guard.Verdict.Refuse.class,
+                    user.decide(request("1", "x"), List.of(state, "seat_check", 59_000_001L, 1L))).response();
+            assertEquals(429, response.status());
+            assertEquals(Optional.of("cooling_off"), response.error());
+            assertTrue(response.body().contains("Too many seat checks. Please slow down."));
+            assertEquals("60", response.headers().get("retry-after"));
+            assertEquals("\"seatmap\";r=0;t=60", response.headers().get("ratelimit"));
+        }
+    }
+
+    @Test
+    void browsingFailsOpenAndBookingFailsClosed() {
+        assertInstanceOf(Guard.Verdict.Pass.class, user.whenRedisUnavailable(request("1", "x")));
+        Guard hold = new TestSettings().protection().createBooking(CreateBookingHandler::isFailedHold).getFirst();
+        ApiResponse closed = assertInstanceOf(Guard.Verdict.Refuse.class, hold.whenRedisUnavailable(request("1", "x"))).response();
+        assertEquals(503, closed.status());
+        assertEquals("1", closed.headers().get("retry-after"));
+    }
+
+    @Test
+    void onlyAFailedHoldAsksForASecondCall() {
+        Guard hold = new TestSettings().protection().createBooking(CreateBookingHandler::isFailedHold).getFirst();
+        assertTrue(hold.afterAnswer(request("1", "x"), ApiResponse.json(201, Map.of())).isEmpty());
+        assertTrue(hold.afterAnswer(request("1", "x"), ApiResponse.error(409, "hold_limit_reached", "")).isEmpty());
+        Guard.RedisCall count = hold.afterAnswer(request("1", "x"), ApiResponse.error(409, "seats_unavailable", "")).orElseThrow();
+        assertEquals(List.of("antibot:failed_holds:user:{1}"), List.of(count.keys()));
+        assertEquals(List.of("600000"), List.of(count.args()));
+        assertTrue(user.afterAnswer(request("1", "x"), ApiResponse.error(409, "seats_unavailable", "")).isEmpty());
+    }
+}
