@@ -14,6 +14,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
+import dev.onsale.waitingroom.WaitingRoomService;
+import io.lettuce.core.RedisException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -35,6 +37,18 @@ public final class BookingService {
     private final RandomGenerator random;
     private final BookingIds ids;
     private final Settings settings;
+    private final SessionEnd sessionEnd;
+
+    /**
+     * Tells the event's waiting room that a fan's purchase ended (confirmed or cancelled), so that
+     * the next fan in line gets in. Bookings know no more of the waiting room than this.
+     */
+    @FunctionalInterface
+    public interface SessionEnd {
+        SessionEnd NONE = (eventId, userId) -> { };
+
+        void ended(long eventId, String userId);
+    }
 
     /** The tunables of bookings. */
     public record Settings(Duration holdTime, int maxSeatsPerBooking, int maxActiveHolds, Duration idempotencyTtl,
@@ -51,6 +65,12 @@ public final class BookingService {
 
     public BookingService(BookingStore store, CatalogService catalog, HoldExpiryQueue expiryQueue, Payments payments,
                           Clock clock, RandomGenerator random, Settings settings) {
+        this(store, catalog, expiryQueue, payments, clock, random, settings, SessionEnd.NONE);
+    }
+
+    public BookingService(BookingStore store, CatalogService catalog, HoldExpiryQueue expiryQueue, Payments payments,
+                          Clock clock, RandomGenerator random, Settings settings, SessionEnd sessionEnd) {
+        this.sessionEnd = sessionEnd;
         this.store = store;
         this.catalog = catalog;
         this.expiryQueue = expiryQueue;
@@ -67,7 +87,8 @@ public final class BookingService {
                 new BookingStore(dynamo, config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
                 CatalogService.create(config),
                 new HoldExpiryQueue(AwsClients.sqs(config), config.holdExpiryQueueUrl()),
-                Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(), Settings.of(config));
+                Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(), Settings.of(config),
+                WaitingRoomService.create(config)::endSession);
     }
 
     /** What a hold came to. */
@@ -256,6 +277,7 @@ public final class BookingService {
             Optional<StoredResponse> response = scopedKey.map(k -> stored(k, fingerprint, 200, changed, now));
             switch (store.finish(booking, to, response, now)) {
                 case BookingStore.Write.Done done -> {
+                    endSession(changed);
                     return new ChangeOutcome.Changed(changed);
                 }
                 case BookingStore.Write.KeyTaken taken -> {
@@ -334,6 +356,15 @@ public final class BookingService {
         }
         throw new IllegalStateException("Booking " + booking.id() + " could not be expired after "
                 + settings.writeAttempts() + " attempts");
+    }
+
+    /** The purchase is done either way; a session the waiting room can't be told about lapses by itself. */
+    private void endSession(Booking booking) {
+        try {
+            sessionEnd.ended(booking.eventId(), booking.userId());
+        } catch (RedisException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not end the waiting-room session of booking " + booking.id(), e);
+        }
     }
 
     private void scheduleExpiry(Booking booking, Instant now) {

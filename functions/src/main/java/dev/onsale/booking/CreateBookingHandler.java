@@ -6,13 +6,17 @@ import dev.onsale.http.ApiResponse;
 import dev.onsale.http.Guards;
 import dev.onsale.platform.Config;
 import dev.onsale.protection.SurgeProtection;
+import dev.onsale.waitingroom.AdmissionGuard;
+import dev.onsale.waitingroom.WaitingRoomService;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * {@code POST /api/v1/bookings}: holds seats for the caller, idempotently under
- * {@code X-Idempotency-Key} / {@code Idempotency-Key}. Guarded by the booking limits and bot rules
- * (failing closed); a hold refused because its seats were taken counts as a failed hold.
+ * {@code X-Idempotency-Key} / {@code Idempotency-Key}. Guarded by the booking limits, the bot rules and,
+ * while the event's waiting room is on, admission (all failing closed); a hold refused because its
+ * seats were taken counts as a failed hold.
  * Triggered by the HTTP API.
  */
 public final class CreateBookingHandler extends ApiHandler {
@@ -24,7 +28,10 @@ public final class CreateBookingHandler extends ApiHandler {
 
     private CreateBookingHandler(Config config) {
         this(BookingService.create(config),
-                Guards.of(config, SurgeProtection.of(config).createBooking(CreateBookingHandler::isFailedHold)),
+                Guards.of(config, Stream.concat(
+                        SurgeProtection.of(config).createBooking(CreateBookingHandler::isFailedHold).stream(),
+                        Stream.of(WaitingRoomService.create(config)
+                                .admissionGuard(AdmissionGuard.WhenRedisUnavailable.REFUSE, HoldRequest::eventOf))).toList()),
                 config.adminGroup());
     }
 

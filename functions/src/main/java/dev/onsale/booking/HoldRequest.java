@@ -1,6 +1,11 @@
 package dev.onsale.booking;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.onsale.http.Guard;
+import dev.onsale.platform.Json;
 import java.util.HashSet;
+import java.util.OptionalLong;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -27,6 +32,17 @@ public record HoldRequest(Long eventId, List<Long> seatIds) {
             return Optional.of("seat_ids must not repeat a seat");
         }
         return Optional.empty();
+    }
+
+    /** The event a hold request's body names, for the admission guard (which runs before the body is read). */
+    public static OptionalLong eventOf(Guard.Request request) {
+        try {
+            JsonNode eventId = Json.MAPPER.readTree(request.body()).path("event_id");
+            return eventId.canConvertToLong() && eventId.isIntegralNumber() && eventId.asLong() > 0
+                    ? OptionalLong.of(eventId.asLong()) : OptionalLong.empty();
+        } catch (JsonProcessingException | IllegalArgumentException malformed) {
+            return OptionalLong.empty();
+        }
     }
 
     /** The seats in ascending order; valid only after {@link #problem} found none. */

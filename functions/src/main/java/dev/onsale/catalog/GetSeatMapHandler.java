@@ -7,13 +7,17 @@ import dev.onsale.http.ApiResponse;
 import dev.onsale.http.Guards;
 import dev.onsale.platform.Config;
 import dev.onsale.protection.SurgeProtection;
+import dev.onsale.waitingroom.AdmissionGuard;
+import dev.onsale.waitingroom.WaitingRoomService;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * {@code GET /api/v1/events/{event_id}/seats?format=full|compact}: the seat map with live availability,
  * from the Redis cache. Answers 304 to a matching {@code If-None-Match}, and gzip when accepted.
- * Guarded by the user's and the address's seat-map limits and the seat-check rule (failing open).
+ * Guarded by the user's and the address's seat-map limits, the seat-check rule and, while the event's
+ * waiting room is on, admission (all failing open).
  * Triggered by the HTTP API.
  */
 public final class GetSeatMapHandler extends ApiHandler {
@@ -24,7 +28,10 @@ public final class GetSeatMapHandler extends ApiHandler {
     }
 
     private GetSeatMapHandler(Config config) {
-        this(CatalogService.create(config), Guards.of(config, SurgeProtection.of(config).seatMap()), config.adminGroup());
+        this(CatalogService.create(config), Guards.of(config, Stream.concat(
+                SurgeProtection.of(config).seatMap().stream(),
+                Stream.of(WaitingRoomService.create(config).admissionGuard(AdmissionGuard.WhenRedisUnavailable.PASS))).toList()),
+                config.adminGroup());
     }
 
     public GetSeatMapHandler(CatalogService catalog, Guards guards, String adminGroup) {

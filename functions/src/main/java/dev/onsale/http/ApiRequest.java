@@ -50,7 +50,17 @@ public final class ApiRequest {
     /** What the route's guards may see of this request. */
     public Guard.Request forGuards() {
         return new Guard.Request(routeKey(), caller().userId(), sourceIp(),
-                orEmpty(event.getPathParameters()), orEmpty(event.getHeaders()), orEmpty(event.getQueryStringParameters()));
+                orEmpty(event.getPathParameters()), orEmpty(event.getHeaders()), orEmpty(event.getQueryStringParameters()),
+                bodyForGuards());
+    }
+
+    /** The body as text for a guard that routes by it; a body the route would refuse reaches no guard as such. */
+    private String bodyForGuards() {
+        try {
+            return bodyText();
+        } catch (ApiException refusedLater) {
+            return "";
+        }
     }
 
     private static Map<String, String> orEmpty(Map<String, String> map) {

@@ -24,10 +24,17 @@ public interface Guard {
     /**
      * What a guard may know of a request: never API Gateway's types, never a header a client can forge as identity.
      * {@code userId} is the authorizer's {@code sub}; {@code sourceIp} is API Gateway's {@code requestContext.http.sourceIp}
-     * (empty only for hand-built events).
+     * (empty only for hand-built events); {@code body} is the body as text, for a guard that finds its
+     * subject there (the booking route names its event in the body).
      */
     record Request(String route, Optional<String> userId, String sourceIp, Map<String, String> pathParameters,
-                   Map<String, String> headers, Map<String, String> query) {
+                   Map<String, String> headers, Map<String, String> query, String body) {
+
+        /** A request without a body (most guarded routes take none). */
+        public Request(String route, Optional<String> userId, String sourceIp, Map<String, String> pathParameters,
+                       Map<String, String> headers, Map<String, String> query) {
+            this(route, userId, sourceIp, pathParameters, headers, query, "");
+        }
     }
 
     /** One script call: run by SHA, with the script itself sent when the server does not know it. */

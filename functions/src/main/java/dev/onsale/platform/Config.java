@@ -30,7 +30,8 @@ public record Config(
         int maxActiveHoldsPerEvent,
         Duration idempotencyTtl,
         int writeAttempts,
-        Protection protection) {
+        Protection protection,
+        WaitingRoom waitingRoom) {
 
     /** Where Redis is and how to speak to it. */
     public record RedisSettings(String host, int port, boolean tls, boolean cluster, Duration timeout) {
@@ -128,7 +129,41 @@ public record Config(
                         Duration.ofSeconds(env.integer("BOT_COOLING_OFF_SECONDS", 60)),
                         Duration.ofSeconds(env.integer("BOT_COOLING_OFF_MAX_SECONDS", 3600)),
                         Duration.ofSeconds(env.integer("BOT_STRIKES_KEPT_SECONDS", 86_400)),
-                        env.millis("GUARD_TIMEOUT_MS", 200)));
+                        env.millis("GUARD_TIMEOUT_MS", 200)),
+                new WaitingRoom(
+                        env.text("WAITING_ROOM_SECRET", null),
+                        Duration.ofSeconds(env.integer("WAITING_ROOM_STALL_SECONDS", 30)),
+                        Duration.ofSeconds(env.integer("WAITING_ROOM_QUEUE_TOKEN_SECONDS", 86_400)),
+                        env.integer("WAITING_ROOM_MAX_CONCURRENT", 100),
+                        Duration.ofSeconds(env.integer("WAITING_ROOM_SESSION_SECONDS", 300))));
+    }
+
+    /**
+     * The waiting room's settings.
+     *
+     * @param secret               {@code WAITING_ROOM_SECRET}: the HMAC key of every token (required, 32+ characters)
+     * @param stallWindow          {@code WAITING_ROOM_STALL_SECONDS}: a place not checked in on for longer is passed over
+     * @param queueTokenTtl        {@code WAITING_ROOM_QUEUE_TOKEN_SECONDS}: how long a queue token stays good after joining
+     * @param defaultMaxConcurrent {@code WAITING_ROOM_MAX_CONCURRENT}: sessions at once when enabling names none
+     * @param defaultSession       {@code WAITING_ROOM_SESSION_SECONDS}: a session's length when enabling names none
+     */
+    public record WaitingRoom(String secret, Duration stallWindow, Duration queueTokenTtl, int defaultMaxConcurrent,
+                              Duration defaultSession) {
+
+        public static WaitingRoom from(Function<String, String> variables) {
+            return Config.from(variables).waitingRoom();
+        }
+
+        public WaitingRoom withStallWindow(Duration stallWindow) {
+            return new WaitingRoom(secret, stallWindow, queueTokenTtl, defaultMaxConcurrent, defaultSession);
+        }
+
+        /** Never prints the secret. */
+        @Override
+        public String toString() {
+            return "WaitingRoom[stallWindow=" + stallWindow + ", queueTokenTtl=" + queueTokenTtl
+                    + ", defaultMaxConcurrent=" + defaultMaxConcurrent + ", defaultSession=" + defaultSession + "]";
+        }
     }
 
     /** Typed reads of variables; a malformed value fails at start, naming the variable. */

@@ -108,7 +108,7 @@ public final class AdmissionGuard implements Guard {
             return Verdict.Pass.PLAIN;
         }
         return new Verdict.Refuse(ApiResponse.error(503, "waiting_room_unavailable",
-                "The waiting room cannot be checked right now; retry in a few seconds").header("retry-after", "2"));
+                "The waiting room cannot be checked right now; retry in a second").header("retry-after", "1"));
     }
 
     private AdmissionTokens.Verification verify(Request request, long eventId) {

@@ -21,10 +21,10 @@ import java.util.function.Function;
 public final class WaitingRoomService {
     private final WaitingRoomStore store;
     private final AdmissionTokens tokens;
-    private final WaitingRoomSettings settings;
+    private final Config.WaitingRoom settings;
     private final Clock clock;
 
-    public WaitingRoomService(WaitingRoomStore store, AdmissionTokens tokens, WaitingRoomSettings settings, Clock clock) {
+    public WaitingRoomService(WaitingRoomStore store, AdmissionTokens tokens, Config.WaitingRoom settings, Clock clock) {
         this.store = store;
         this.tokens = tokens;
         this.settings = settings;
@@ -32,16 +32,16 @@ public final class WaitingRoomService {
     }
 
     public static WaitingRoomService create(Config config) {
-        return create(config, WaitingRoomSettings.fromEnvironment());
+        return create(config, config.waitingRoom());
     }
 
-    public static WaitingRoomService create(Config config, WaitingRoomSettings settings) {
+    public static WaitingRoomService create(Config config, Config.WaitingRoom settings) {
         Clock clock = Clock.systemUTC();
         return new WaitingRoomService(new WaitingRoomStore(Redis.shared(config.redis())),
                 new AdmissionTokens(settings.secret(), clock), settings, clock);
     }
 
-    public WaitingRoomSettings settings() {
+    public Config.WaitingRoom settings() {
         return settings;
     }
 

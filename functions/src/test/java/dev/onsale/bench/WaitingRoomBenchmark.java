@@ -8,7 +8,6 @@ import dev.onsale.testing.EmbeddedStack;
 import dev.onsale.waitingroom.AdmissionGuard;
 import dev.onsale.waitingroom.AdmissionTokens;
 import dev.onsale.waitingroom.WaitingRoomService;
-import dev.onsale.waitingroom.WaitingRoomSettings;
 import dev.onsale.waitingroom.WaitingRoomStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,7 +42,7 @@ public final class WaitingRoomBenchmark {
 
         LocalStack stack = EmbeddedStack.get();
         Config config = EmbeddedStack.config("JoinWaitingRoomFunction");
-        WaitingRoomSettings settings = WaitingRoomSettings.from(stack.functionEnvironment("JoinWaitingRoomFunction")::get);
+        Config.WaitingRoom settings = Config.WaitingRoom.from(stack.functionEnvironment("JoinWaitingRoomFunction")::get);
         // a bulk loader keeps a thousand calls in flight: the functions' 500 ms command timeout would
         // count queueing behind them (or a GC pause on these 2 shared cores) as failures
         Config.RedisSettings functions = config.redis();

@@ -163,7 +163,7 @@ class AdmissionGuardIT {
         assertInstanceOf(Guard.Verdict.Pass.class, booking.whenRedisUnavailable(Rooms.request(eventId, "in", token)));
         var refused = assertInstanceOf(Guard.Verdict.Refuse.class, booking.whenRedisUnavailable(Rooms.request(eventId, "waiting", null)));
         assertEquals(503, refused.response().status());
-        assertEquals("2", refused.response().headers().get("retry-after"));
+        assertEquals("1", refused.response().headers().get("retry-after"));
     }
 
     @Test

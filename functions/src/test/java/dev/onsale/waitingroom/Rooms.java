@@ -24,8 +24,8 @@ final class Rooms {
     }
 
     /** The settings the template gives the waiting room's functions on the stack. */
-    static WaitingRoomSettings settings() {
-        return WaitingRoomSettings.from(EmbeddedStack.get().functionEnvironment("JoinWaitingRoomFunction")::get);
+    static Config.WaitingRoom settings() {
+        return Config.WaitingRoom.from(EmbeddedStack.get().functionEnvironment("JoinWaitingRoomFunction")::get);
     }
 
     static Config config() {
@@ -38,7 +38,7 @@ final class Rooms {
 
     /** A service of its own (the same secret as the stack's functions) with the given stall window. */
     static WaitingRoomService service(Redis redis, Duration stallWindow) {
-        WaitingRoomSettings settings = settings().withStallWindow(stallWindow);
+        Config.WaitingRoom settings = settings().withStallWindow(stallWindow);
         return new WaitingRoomService(new WaitingRoomStore(redis), new AdmissionTokens(settings.secret(), Clock.systemUTC()),
                 settings, Clock.systemUTC());
     }

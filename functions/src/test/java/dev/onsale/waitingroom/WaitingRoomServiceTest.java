@@ -1,5 +1,6 @@
 package dev.onsale.waitingroom;
 
+import dev.onsale.platform.Config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,7 +38,7 @@ class WaitingRoomServiceTest {
 
     @Test
     void checkInsComeSoonerNearTheFrontAndAlwaysWithinTheStallWindow() {
-        WaitingRoomSettings settings = new WaitingRoomSettings("s".repeat(32), Duration.ofSeconds(30), Duration.ofDays(1), 100,
+        Config.WaitingRoom settings = new Config.WaitingRoom("s".repeat(32), Duration.ofSeconds(30), Duration.ofDays(1), 100,
                 Duration.ofMinutes(5));
         WaitingRoomService service = new WaitingRoomService(null, new AdmissionTokens(settings.secret(), Clock.systemUTC()),
                 settings, Clock.systemUTC());
@@ -49,7 +50,7 @@ class WaitingRoomServiceTest {
 
     @Test
     void settingsNeverPrintTheSecret() {
-        WaitingRoomSettings settings = WaitingRoomSettings.from(name -> name.equals("WAITING_ROOM_SECRET") ? "top-secret-top-secret-top-secret-1" : null);
+        Config.WaitingRoom settings = Config.WaitingRoom.from(name -> name.equals("WAITING_ROOM_SECRET") ? "top-secret-top-secret-top-secret-1" : null);
         assertEquals(Duration.ofSeconds(30), settings.stallWindow());
         assertTrue(!settings.toString().contains("top-secret"), settings.toString());
     }
