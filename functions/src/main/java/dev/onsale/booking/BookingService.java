@@ -240,13 +240,9 @@ public final class BookingService {
         String operation = to == BookingStatus.CONFIRMED ? CONFIRM : CANCEL;
         String fingerprint = operation + "|booking=" + bookingId;
         Optional<String> scopedKey = key.map(k -> k.scopedTo(userId, operation));
-        if (scopedKey.isPresent()) {
-            Optional<StoredResponse> original = store.storedResponse(scopedKey.get(), now());
-            if (original.isPresent()) {
-                return original.get().fingerprint().equals(fingerprint)
-                        ? new ChangeOutcome.Replayed(original.get().status(), original.get().body())
-                        : new ChangeOutcome.KeyReused();
-            }
+        Optional<ChangeOutcome> replay = scopedKey.flatMap(k -> replayedChange(k, fingerprint));
+        if (replay.isPresent()) {
+            return replay.get();
         }
         boolean throttled = false;
         boolean paid = false;
@@ -281,11 +277,9 @@ public final class BookingService {
                     return new ChangeOutcome.Changed(changed);
                 }
                 case BookingStore.Write.KeyTaken taken -> {
-                    Optional<StoredResponse> original = store.storedResponse(scopedKey.orElseThrow(), now());
+                    Optional<ChangeOutcome> original = replayedChange(scopedKey.orElseThrow(), fingerprint);
                     if (original.isPresent()) {
-                        return original.get().fingerprint().equals(fingerprint)
-                                ? new ChangeOutcome.Replayed(original.get().status(), original.get().body())
-                                : new ChangeOutcome.KeyReused();
+                        return original.get();
                     }
                 }
                 case BookingStore.Write.SeatsTaken lost -> {
@@ -303,6 +297,13 @@ public final class BookingService {
             }
         }
         return new ChangeOutcome.Busy(throttled);
+    }
+
+    /** The first answer under this key again, or KeyReused for another request; empty when the key has no record. */
+    private Optional<ChangeOutcome> replayedChange(String scopedKey, String fingerprint) {
+        return store.storedResponse(scopedKey, now()).map(original -> original.fingerprint().equals(fingerprint)
+                ? new ChangeOutcome.Replayed(original.status(), original.body())
+                : new ChangeOutcome.KeyReused());
     }
 
     /** What an expiry message came to. */
