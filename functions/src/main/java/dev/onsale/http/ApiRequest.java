@@ -77,6 +77,12 @@ public final class ApiRequest {
         return positiveLong(name, value);
     }
 
+    /** A path parameter as API Gateway decoded it, e.g. a file name. */
+    public Optional<String> pathParameter(String name) {
+        Map<String, String> parameters = event.getPathParameters();
+        return Optional.ofNullable(parameters == null ? null : parameters.get(name));
+    }
+
     /** A query parameter that must be a positive integer id, e.g. {@code before}. */
     public long queryId(String name) {
         return positiveLong(name, query(name).orElse(null));

@@ -44,6 +44,11 @@ public final class ApiResponse {
         return new ApiResponse(status, body, false, contentType);
     }
 
+    /** A body of bytes (an image, a pre-compressed file), base64-encoded as API Gateway wants binary bodies. */
+    public static ApiResponse binary(int status, String contentType, byte[] body) {
+        return new ApiResponse(status, java.util.Base64.getEncoder().encodeToString(body), true, contentType);
+    }
+
     public static ApiResponse empty(int status) {
         return new ApiResponse(status, null, false, null);
     }
