@@ -63,7 +63,8 @@ public final class RouteNotFoundHandler extends ApiHandler {
                 .map(RouteKey::method)
                 .distinct()
                 .collect(Collectors.joining(", "));
-        if (allowed.isEmpty()) {
+        // the method is allowed on a path that differs only in slashes ("/docs/" for "/docs"): not this route
+        if (allowed.isEmpty() || Arrays.asList(allowed.split(", ")).contains(request.method())) {
             return ApiResponse.error(404, "not_found", "No route for " + request.method() + " " + request.path());
         }
         return ApiResponse.error(405, "method_not_allowed",

@@ -41,4 +41,12 @@ class RouteNotFoundHandlerTest {
         assertEquals(405, call("POST", "/api/v1/events/7/seats").getStatusCode());
         assertEquals(404, call("POST", "/api/v1/events/7/seats/extra").getStatusCode());
     }
+
+    @Test
+    void aPathThatDiffersOnlyInSlashesIsNotFoundRatherThanTheWrongMethod() {
+        APIGatewayV2HTTPResponse response = call("GET", "/api/v1/events/");
+        assertEquals(404, response.getStatusCode());
+        assertTrue(response.getBody().contains("\"error\":\"not_found\""), response.getBody());
+        assertEquals(405, call("PUT", "/api/v1/events/").getStatusCode());
+    }
 }
