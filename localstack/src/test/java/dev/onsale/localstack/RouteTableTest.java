@@ -90,4 +90,24 @@ class RouteTableTest {
         assertEquals("Fallback", functionOf(matched(withDefault, "DELETE", "/events")));
         assertEquals("ListEvents", functionOf(matched(withDefault, "GET", "/events")));
     }
+
+    /** The docs routes: a literal page beside a parameter one level down, and a literal with a dot. */
+    @Test
+    void aLiteralPageBesideItsFilesAndDottedNames() {
+        RouteTable docs = new RouteTable(List.of(
+                route("GET", "/docs", "DocsPage"),
+                route("GET", "/docs/{file}", "DocsAsset"),
+                route("GET", "/openapi.json", "OpenApi")));
+        assertEquals("DocsPage", functionOf(matched(docs, "GET", "/docs")));
+        assertEquals("OpenApi", functionOf(matched(docs, "GET", "/openapi.json")));
+        RouteTable.Matched file = matched(docs, "GET", "/docs/swagger-ui.css");
+        assertEquals("DocsAsset", functionOf(file));
+        assertEquals(Map.of("file", "swagger-ui.css"), file.pathParameters());
+        // an encoded slash stays inside the one segment (decoded for the function, which must refuse it)
+        assertEquals(Map.of("file", "../openapi.json"), matched(docs, "GET", "/docs/..%2Fopenapi.json").pathParameters());
+        assertInstanceOf(RouteTable.NotFound.class, docs.match("GET", "/docs/"));
+        assertInstanceOf(RouteTable.NotFound.class, docs.match("GET", "/docs/a/b"));
+        assertInstanceOf(RouteTable.NotFound.class, docs.match("GET", "/openapi.json/"));
+        assertEquals(new RouteTable.MethodNotAllowed("GET"), docs.match("POST", "/docs/x.js"));
+    }
 }
