@@ -75,13 +75,18 @@ public final class Main {
             return 2;
         }
         try (LocalStack stack = LocalStack.start(options)) {
-            Object answer = stack.invoke(function, event);
-            System.out.println(LambdaJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+            System.out.println(invoke(stack, function, event));
             return 0;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             System.err.println("the answer is not serializable: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** What {@code --invoke} prints: the function's answer to the event (JSON text) as JSON, with AWS's field names. */
+    public static String invoke(LocalStack stack, String function, String event) throws com.fasterxml.jackson.core.JsonProcessingException {
+        Object answer = stack.invoke(function, event);
+        return LambdaJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer);
     }
 
     private static String argument(String[] args, String name) {
@@ -93,7 +98,8 @@ public final class Main {
         return null;
     }
 
-    static LocalStackOptions parseArguments(String... args) {
+    /** The options the command line asks for ({@code --invoke} runs with no pollers, lazy handlers and a free port). */
+    public static LocalStackOptions parseArguments(String... args) {
         LocalStackOptions.Builder options = LocalStackOptions.builder().template(Path.of("template.yaml"));
         for (int i = 0; i < args.length; i++) {
             String argument = args[i];
