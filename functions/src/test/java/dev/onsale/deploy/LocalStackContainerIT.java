@@ -6,15 +6,27 @@ import dev.onsale.localstack.LocalStackOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.onsale.booking.BookingService;
+import dev.onsale.booking.BookingStore;
+import dev.onsale.booking.HoldExpiryQueue;
+import dev.onsale.booking.HoldRequest;
+import dev.onsale.booking.Payments;
+import dev.onsale.catalog.CatalogService;
+import dev.onsale.platform.AwsClients;
+import dev.onsale.platform.Config;
 import dev.onsale.testing.EmbeddedStack;
 import dev.onsale.testing.Events;
 import dev.onsale.testing.Gateway;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +36,7 @@ import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The catalog and booking flows with DynamoDB and SQS served by a real LocalStack container instead
+ * The catalog, booking and expiry flows with DynamoDB and SQS served by a real LocalStack container instead
  * of DynamoDB Local and ElasticMQ (the functions, the gateway, the pollers and redis-server are the
  * same). Skipped where no Docker engine runs.
  */
@@ -84,5 +96,43 @@ class LocalStackContainerIT {
         String seats = api.get("/api/v1/events/" + eventId + "/seats?format=compact&user_id=auditor")
                 .json().get("sections").get(0).get("seats").asText();
         assertEquals("HHH", seats.substring(9, 12));
+    }
+
+    /**
+     * Hold, then expiry end to end on LocalStack: a hold of 2 s (the service as the functions build it, with a
+     * short hold time) sends its delayed message to LocalStack's SQS; the stack's poller hands it to the real
+     * expiry function, which marks the booking EXPIRED and frees the seats in LocalStack's DynamoDB.
+     */
+    @Test
+    void aHoldExpiresThroughLocalStacksQueueAndItsSeatsAreFreed() throws Exception {
+        long eventId = api.post("/api/v1/events", Events.concert("Expiry on LocalStack", 1)).json().get("id").asLong();
+        Config config = Config.from(stack.functionEnvironment("CreateBookingFunction")::get);
+        BookingService bookings = new BookingService(
+                new BookingStore(AwsClients.dynamoDb(config), config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
+                CatalogService.create(config),
+                new HoldExpiryQueue(AwsClients.sqs(config), config.holdExpiryQueueUrl()),
+                Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(),
+                BookingService.Settings.of(config).withHoldTime(Duration.ofSeconds(2)));
+        var held = bookings.hold("ls-expiring", new HoldRequest(eventId, List.of(20L, 21L)), Optional.empty());
+        long bookingId = ((BookingService.HoldOutcome.Held) held).booking().id();
+        assertEquals("HH", compactSeats(eventId).substring(19, 21));
+
+        long deadline = System.currentTimeMillis() + 30_000;
+        String status;
+        do {
+            Thread.sleep(250);
+            status = api.get("/api/v1/bookings/" + bookingId + "?user_id=ls-expiring").json().path("status").asText();
+            assertTrue(System.currentTimeMillis() < deadline, "the hold was not expired within 30 s; status " + status);
+        } while (!status.equals("EXPIRED"));
+
+        Thread.sleep(1_100); // past the seat map's fresh period
+        assertEquals("AA", compactSeats(eventId).substring(19, 21));
+        assertEquals(201, api.post("/api/v1/bookings?user_id=ls-next",
+                "{\"event_id\": " + eventId + ", \"seat_ids\": [20, 21]}").status(), "the freed seats can be held again");
+    }
+
+    private static String compactSeats(long eventId) {
+        return api.get("/api/v1/events/" + eventId + "/seats?format=compact&user_id=ls-auditor")
+                .json().get("sections").get(0).get("seats").asText();
     }
 }
