@@ -1,9 +1,7 @@
 package dev.onsale.booking;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.onsale.http.ApiRequest;
 import dev.onsale.http.Guard;
-import dev.onsale.platform.Json;
 import java.util.HashSet;
 import java.util.OptionalLong;
 import java.util.List;
@@ -34,15 +32,15 @@ public record HoldRequest(Long eventId, List<Long> seatIds) {
         return Optional.empty();
     }
 
-    /** The event a hold request's body names, for the admission guard (which runs before the body is read). */
+    /**
+     * The event a hold request's body names, for the admission guard (which runs before the body is read); read as
+     * the handler reads the body, so it is empty exactly when the handler will refuse the request.
+     */
     public static OptionalLong eventOf(Guard.Request request) {
-        try {
-            JsonNode eventId = Json.MAPPER.readTree(request.body()).path("event_id");
-            return eventId.canConvertToLong() && eventId.isIntegralNumber() && eventId.asLong() > 0
-                    ? OptionalLong.of(eventId.asLong()) : OptionalLong.empty();
-        } catch (JsonProcessingException | IllegalArgumentException malformed) {
-            return OptionalLong.empty();
-        }
+        return ApiRequest.bodyOf(request, HoldRequest.class)
+                .map(HoldRequest::eventId)
+                .filter(id -> id > 0)
+                .map(OptionalLong::of).orElse(OptionalLong.empty());
     }
 
     /** The seats in ascending order; valid only after {@link #problem} found none. */

@@ -1,12 +1,22 @@
 package dev.onsale.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.onsale.platform.Json;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
@@ -17,6 +27,8 @@ import java.util.stream.Collectors;
 public final class ApiRequest {
     /** Bodies above this are refused before parsing; no route takes more. */
     static final int MAX_BODY_BYTES = 256 * 1024;
+    private static final char BYTE_ORDER_MARK = '\uFEFF';
+    private static final ObjectReader STRICT_JSON = Json.MAPPER.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final APIGatewayV2HTTPEvent event;
     private final String adminGroup;
@@ -52,6 +64,21 @@ public final class ApiRequest {
         return new Guard.Request(routeKey(), caller().userId(), sourceIp(),
                 orEmpty(event.getPathParameters()), orEmpty(event.getHeaders()), orEmpty(event.getQueryStringParameters()),
                 bodyForGuards());
+    }
+
+    /**
+     * The body of a guard's request as {@code type}, read exactly as the route's {@link #body} will read it; empty
+     * when the route will refuse the body (so a guard that routes by the body can leave that refusal to it).
+     */
+    public static <T> Optional<T> bodyOf(Guard.Request request, Class<T> type) {
+        APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
+        event.setHeaders(request.headers());
+        event.setBody(request.body());
+        try {
+            return Optional.of(new ApiRequest(event, "").body(type));
+        } catch (ApiException refused) {
+            return Optional.empty();
+        }
     }
 
     /** The body as text for a guard that routes by it; a body the route would refuse reaches no guard as such. */
@@ -132,34 +159,127 @@ public final class ApiRequest {
                 .isPresent();
     }
 
-    /** The JSON body as {@code type}: 415 for another media type, 413 when too big, 400/422 when malformed. */
+    /**
+     * The JSON body as {@code type}: 415 for another media type or charset, 413 when too big, 400 when it is
+     * not JSON in UTF-8 (a leading byte order mark is ignored), names a field twice or holds text that is not
+     * Unicode (an unpaired surrogate), 422 when it is JSON of the wrong shape.
+     */
     public <T> T body(Class<T> type) {
         Optional<String> contentType = header("content-type");
-        if (contentType.isPresent() && !contentType.get().toLowerCase(Locale.ROOT).contains("json")) {
-            throw new ApiException(415, "unsupported_media_type", "Send the body as application/json");
+        if (contentType.isPresent()) {
+            requireJsonMediaType(contentType.get());
         }
         String text = bodyText();
+        if (!text.isEmpty() && text.charAt(0) == BYTE_ORDER_MARK) {
+            text = text.substring(1);
+        }
         if (text.isBlank()) {
             throw ApiException.badRequest("A JSON body is required");
         }
         JsonNode tree;
         try {
-            tree = Json.MAPPER.readTree(text);
+            tree = STRICT_JSON.readTree(text);
+        } catch (JsonParseException e) {
+            throw new ApiException(400, "malformed_json", e.getOriginalMessage().startsWith("Duplicate field")
+                    ? "The body names a field twice" : "The body is not valid JSON");
         } catch (JsonProcessingException e) {
             throw new ApiException(400, "malformed_json", "The body is not valid JSON");
         }
         if (tree == null || !tree.isObject()) {
             throw ApiException.unprocessable("The body must be a JSON object");
         }
+        if (holdsUnpairedSurrogate(tree)) {
+            throw new ApiException(400, "malformed_json", "The body holds text that is not valid Unicode (an unpaired surrogate)");
+        }
         try {
             return Json.MAPPER.treeToValue(tree, type);
         } catch (UnrecognizedPropertyException e) {
-            throw ApiException.unprocessable("Unknown field '" + e.getPropertyName() + "'");
+            throw ApiException.unprocessable("Unknown field '" + shortened(e.getPropertyName()) + "'");
+        } catch (MismatchedInputException e) {
+            // Jackson's own message names Java types: say what the field takes instead
+            throw ApiException.unprocessable("Invalid value at " + fieldPath(e) + ": expected " + expected(e.getTargetType()));
         } catch (JsonMappingException e) {
-            throw ApiException.unprocessable("Invalid value at " + fieldPath(e) + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            throw ApiException.unprocessable("Invalid value at " + fieldPath(e));
+        } catch (InputCoercionException e) {
+            throw ApiException.unprocessable("A number in the body is out of range");
         } catch (JsonProcessingException e) {
             throw ApiException.unprocessable("The body does not match the expected shape");
         }
+    }
+
+    /** JSON, in UTF-8 (RFC 8259 allows no other charset): {@code application/json} or {@code application/*+json}. */
+    private static void requireJsonMediaType(String contentType) {
+        String[] parts = contentType.split(";", -1);
+        String mediaType = parts[0].trim().toLowerCase(Locale.ROOT);
+        if (!mediaType.equals("application/json") && !(mediaType.startsWith("application/") && mediaType.endsWith("+json"))) {
+            throw new ApiException(415, "unsupported_media_type", "Send the body as application/json");
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String[] parameter = parts[i].split("=", 2);
+            if (parameter[0].trim().equalsIgnoreCase("charset") && (parameter.length < 2
+                    || !parameter[1].trim().replace("\"", "").equalsIgnoreCase("utf-8"))) {
+                throw new ApiException(415, "unsupported_media_type", "Send the body as JSON in UTF-8 (charset=utf-8)");
+            }
+        }
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "another value";
+        }
+        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (type == Integer.class || type == Long.class || type == Short.class || type == Byte.class || type == BigInteger.class
+                || type == int.class || type == long.class || type == short.class || type == byte.class) {
+            return "an integer";
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+            return "a number";
+        }
+        if (CharSequence.class.isAssignableFrom(type)) {
+            return "a string";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        return type.isEnum() ? "one of the allowed values" : "an object";
+    }
+
+    private static boolean holdsUnpairedSurrogate(JsonNode node) {
+        if (node.isTextual()) {
+            return hasUnpairedSurrogate(node.textValue());
+        }
+        for (var fields = node.fields(); fields.hasNext(); ) {
+            var field = fields.next();
+            if (hasUnpairedSurrogate(field.getKey()) || holdsUnpairedSurrogate(field.getValue())) {
+                return true;
+            }
+        }
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                if (holdsUnpairedSurrogate(element)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static boolean hasUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String shortened(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
     }
 
     private String bodyText() {
@@ -175,7 +295,14 @@ public final class ApiRequest {
                 throw ApiException.badRequest("The body is not valid base64");
             }
             checkSize(bytes.length);
-            return new String(bytes, StandardCharsets.UTF_8);
+            try {
+                return StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
+                throw new ApiException(400, "malformed_json", "The body is not valid UTF-8");
+            }
         }
         checkSize(body.length());
         return body;
@@ -218,7 +345,8 @@ public final class ApiRequest {
     }
 
     static long positiveLong(String name, String value) {
-        if (value == null || value.isEmpty() || value.length() > 18 || !value.chars().allMatch(Character::isDigit)) {
+        // ASCII digits only: Character.isDigit (and Long.parseLong) would take other scripts' digits too
+        if (value == null || value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw ApiException.badRequest(name + " must be a positive integer");
         }
         long parsed = Long.parseLong(value);

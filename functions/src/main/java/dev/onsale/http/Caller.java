@@ -11,6 +11,7 @@ import java.util.Optional;
  */
 public record Caller(Optional<String> userId, boolean admin) {
     public static final Caller ANONYMOUS = new Caller(Optional.empty(), false);
+    static final int MAX_USER_ID_LENGTH = 128;
 
     /** Claims that may carry the admin group: Cognito groups, a generic groups claim, OAuth scopes. */
     private static final List<String> GROUP_CLAIMS = List.of("cognito:groups", "groups", "scope", "scp");
@@ -19,11 +20,21 @@ public record Caller(Optional<String> userId, boolean admin) {
         if (claims == null || claims.isEmpty()) {
             return ANONYMOUS;
         }
-        Optional<String> user = Optional.ofNullable(claims.get("sub")).map(String::trim).filter(s -> !s.isEmpty());
+        Optional<String> user = Optional.ofNullable(claims.get("sub")).map(String::trim).filter(Caller::usableUserId);
         boolean admin = GROUP_CLAIMS.stream()
                 .map(claims::get)
                 .anyMatch(value -> value != null && values(value).contains(adminGroup));
         return new Caller(user, admin);
+    }
+
+    /**
+     * A user id the stores can key by: 1 to {@value #MAX_USER_ID_LENGTH} characters, no control characters, valid
+     * Unicode. Real issuers' subjects (UUIDs, "auth0|...") are far shorter; a longer one would overflow DynamoDB's
+     * key size in the idempotency records and is treated as no user at all.
+     */
+    static boolean usableUserId(String userId) {
+        return !userId.isEmpty() && userId.length() <= MAX_USER_ID_LENGTH
+                && userId.chars().noneMatch(Character::isISOControl) && !ApiRequest.hasUnpairedSurrogate(userId);
     }
 
     /** API Gateway flattens array claims to "[a b c]"; scopes are space-separated. */

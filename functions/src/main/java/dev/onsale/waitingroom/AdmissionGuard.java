@@ -54,7 +54,7 @@ public final class AdmissionGuard implements Guard {
     /** The path parameter {@code event_id}, when it is a positive integer. */
     public static OptionalLong eventInPath(Request request) {
         String value = request.pathParameters() == null ? null : request.pathParameters().get("event_id");
-        if (value == null || value.isEmpty() || value.length() > 18 || !value.chars().allMatch(Character::isDigit)) {
+        if (value == null || value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return OptionalLong.empty();
         }
         long id = Long.parseLong(value);
@@ -79,8 +79,9 @@ public final class AdmissionGuard implements Guard {
     public Verdict decide(Request request, Object reply) {
         OptionalLong eventId = eventOf.apply(request);
         if (eventId.isEmpty()) {
-            // fail closed: a route that cannot say which event it serves cannot skip the line
-            return new Verdict.Refuse(ApiResponse.error(400, "bad_request", "event_id must be a positive integer"));
+            // no event can be read exactly when the route refuses the request (400, 413, 415, 422): it passes to
+            // that refusal, which names the real fault and touches nothing
+            return Verdict.Pass.PLAIN;
         }
         long event = eventId.getAsLong();
         return switch (String.valueOf(reply)) {

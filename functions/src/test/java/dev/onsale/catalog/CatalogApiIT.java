@@ -152,4 +152,15 @@ class CatalogApiIT {
         assertEquals("method_not_allowed", wrongMethod.json().get("error").asText());
         assertTrue(wrongMethod.header("allow").orElseThrow().contains("GET"));
     }
+
+    @Test
+    void anEventOfOneSeatBatchIsCreated() {
+        // 25 seats or fewer are one DynamoDB batch: that path once answered 500 after writing the seats
+        Gateway.Reply reply = api.post("/api/v1/events", """
+                {"name": "Small", "venue": "Club", "starts_at": "2027-06-01T19:30:00Z",
+                 "sections": [{"name": "A", "rows": 1, "seats_per_row": 2, "price": 10.00}]}
+                """);
+        assertEquals(201, reply.status(), reply.body());
+        assertEquals(2, api.get("/api/v1/events/" + reply.json().get("id").asLong()).json().get("total_seats").asInt());
+    }
 }

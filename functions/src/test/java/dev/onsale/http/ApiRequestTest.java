@@ -117,4 +117,110 @@ class ApiRequestTest {
         assertEquals(403, assertThrows(ApiException.class, user::requireAdmin).status());
         assertEquals("5", user.requireUser());
     }
+
+    // ---- hostile input: each found by HostileInputIT ----
+
+    private static ApiRequest jsonRequest(String body) {
+        return request(APIGatewayV2HTTPEvent.builder().withHeaders(Map.of("content-type", "application/json")).withBody(body));
+    }
+
+    private static ApiException refusal(ApiRequest request) {
+        return assertThrows(ApiException.class, () -> request.body(Body.class));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"name\":\"\\ud800\"}", "{\"name\":\"x\\udfffy\"}", "{\"\\ud83d\":1}", "{\"name\":\"\ud800\"}"})
+    void loneSurrogateIs400NotAnErrorWhenStored(String body) {
+        ApiException e = refusal(jsonRequest(body));
+        assertEquals(400, e.status());
+        assertEquals("malformed_json", e.error());
+    }
+
+    @Test
+    void aSurrogatePairIsText() {
+        assertEquals("\ud83d\ude00", jsonRequest("{\"name\":\"\\ud83d\\ude00\"}").body(Body.class).name());
+    }
+
+    @Test
+    void numberBeyondTheTypeIs422WithoutJavaTypeNames() {
+        ApiException e = refusal(jsonRequest("{\"count\": 9223372036854775808}"));
+        assertEquals(422, e.status());
+        assertNoInternalNames(e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"count\": \"NaN\"}", "{\"count\": []}", "{\"count\": 1.5}", "{\"name\": {}}", "{\"count\": 1e400}"})
+    void wrongTypeNamesNoJavaType(String body) {
+        ApiException e = refusal(jsonRequest(body));
+        assertEquals(422, e.status());
+        assertNoInternalNames(e.getMessage());
+    }
+
+    @Test
+    void wrongTypeSaysWhatTheFieldTakes() {
+        assertEquals("Invalid value at 'count': expected an integer", refusal(jsonRequest("{\"count\": \"x\"}")).getMessage());
+    }
+
+    private static void assertNoInternalNames(String detail) {
+        for (String word : new String[] {"java.", "dev.onsale", "Exception", "`"}) {
+            org.junit.jupiter.api.Assertions.assertFalse(detail.contains(word), detail);
+        }
+    }
+
+    @Test
+    void leadingByteOrderMarkIsIgnored() {
+        assertEquals(new Body("x", 1), jsonRequest("\uFEFF{\"name\":\"x\",\"count\":1}").body(Body.class));
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] json = "{\"name\":\"y\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] both = java.util.Arrays.copyOf(bom, bom.length + json.length);
+        System.arraycopy(json, 0, both, bom.length, json.length);
+        ApiRequest base64 = request(APIGatewayV2HTTPEvent.builder().withBody(Base64.getEncoder().encodeToString(both)).withIsBase64Encoded(true));
+        assertEquals("y", base64.body(Body.class).name());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json; charset=latin1", "application/json; charset=utf-16", "application/json;charset",
+            "text/json", "application/jsonx", "application/x-ndjson", "json", ""})
+    void otherCharsetOrJsonLookalikeIs415(String contentType) {
+        ApiRequest request = request(APIGatewayV2HTTPEvent.builder().withHeaders(Map.of("content-type", contentType)).withBody("{}"));
+        assertEquals(415, refusal(request).status());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json", "APPLICATION/JSON", "application/json; charset=UTF-8", "application/json;charset=\"utf-8\"",
+            "application/problem+json"})
+    void jsonInUtf8IsTaken(String contentType) {
+        ApiRequest request = request(APIGatewayV2HTTPEvent.builder().withHeaders(Map.of("content-type", contentType)).withBody("{\"count\":2}"));
+        assertEquals(2, request.body(Body.class).count());
+    }
+
+    @Test
+    void base64BodyThatIsNotUtf8Is400() {
+        byte[] latin1 = "{\"name\":\"\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+        ApiRequest request = request(APIGatewayV2HTTPEvent.builder().withBody(Base64.getEncoder().encodeToString(latin1)).withIsBase64Encoded(true));
+        ApiException e = refusal(request);
+        assertEquals(400, e.status());
+        assertEquals("The body is not valid UTF-8", e.getMessage());
+    }
+
+    @Test
+    void duplicateFieldIs400() {
+        ApiException e = refusal(jsonRequest("{\"count\":1,\"count\":2}"));
+        assertEquals(400, e.status());
+        assertEquals("The body names a field twice", e.getMessage());
+    }
+
+    @Test
+    void unknownFieldNameIsEchoedShortened() {
+        ApiException e = refusal(jsonRequest("{\"" + "z".repeat(10_000) + "\":1}"));
+        assertEquals(422, e.status());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().length() < 100, e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\u0661", "\uFF11", "1\u0662", "\u0967"})
+    void pathIdTakesOnlyAsciiDigits(String value) {
+        ApiRequest request = request(APIGatewayV2HTTPEvent.builder().withPathParameters(Map.of("event_id", value)));
+        assertEquals(400, assertThrows(ApiException.class, () -> request.pathId("event_id")).status());
+    }
 }

@@ -37,4 +37,17 @@ class CallerTest {
         assertEquals(Caller.ANONYMOUS, Caller.fromClaims(Map.of(), "admin"));
         assertEquals(Caller.ANONYMOUS, Caller.fromClaims(null, "admin"));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"\u0000", "a\nb", "\ud800", "x\udfff"})
+    void aSubjectWithControlCharactersOrBrokenUnicodeIsNoUser(String sub) {
+        assertEquals(Optional.empty(), Caller.fromClaims(Map.of("sub", sub), "admin").userId());
+    }
+
+    @Test
+    void aSubjectLongerThan128CharactersIsNoUser() {
+        assertEquals(Optional.empty(), Caller.fromClaims(Map.of("sub", "u".repeat(129)), "admin").userId());
+        assertEquals(Optional.of("u".repeat(128)), Caller.fromClaims(Map.of("sub", "u".repeat(128)), "admin").userId());
+        assertEquals(Optional.of("\u05d0\ud83d\ude00"), Caller.fromClaims(Map.of("sub", "\u05d0\ud83d\ude00"), "admin").userId());
+    }
 }

@@ -167,10 +167,11 @@ class AdmissionGuardIT {
     }
 
     @Test
-    void aRequestNamingNoEventIsRefused() {
+    void aRequestNamingNoEventPassesOnToItsRoutesRefusal() {
+        // no event can be read exactly when the route refuses the request itself, with the real reason (e.g. 413)
         Guard.Request request = new Guard.Request("POST /api/v1/bookings", Optional.of("in"), "127.0.0.1", Map.of(), Map.of(), Map.of());
         assertTrue(booking.prepare(request).isEmpty());
-        assertEquals(400, assertInstanceOf(Guard.Verdict.Refuse.class, booking.decide(request, null)).response().status());
+        assertInstanceOf(Guard.Verdict.Pass.class, booking.decide(request, null));
     }
 
     @Test

@@ -2,21 +2,16 @@ package dev.onsale.localstack;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local stand-in for API Gateway's HTTP API: a JDK HTTP server on 127.0.0.1 (one virtual thread per
- * request, keep-alive) that routes each request through the {@link RouteTable}, authorizes it, and
+ * The local stand-in for API Gateway's HTTP API: a {@link LocalHttpServer} on 127.0.0.1 (one virtual thread per
+ * connection, keep-alive) that routes each request through the {@link RouteTable}, authorizes it, and
  * invokes the route's function with a payload format 2.0 event.
  */
 final class LocalHttpApi implements AutoCloseable {
@@ -24,24 +19,13 @@ final class LocalHttpApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalHttpApi.class);
     private static final int BACKLOG = 1024;
 
-    static {
-        // the JDK server writes headers and body separately: without TCP_NODELAY, Nagle's algorithm and
-        // delayed ACKs stall every keep-alive response by ~40 ms
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LocalHttpServer server;
     private final RouteTable routes;
     private final RouteAuthorizer authorizer;
     private final PayloadFormatV2 payload;
 
-    private LocalHttpApi(HttpServer server, ExecutorService executor, RouteTable routes, RouteAuthorizer authorizer,
-                         PayloadFormatV2 payload) {
+    private LocalHttpApi(LocalHttpServer server, RouteTable routes, RouteAuthorizer authorizer, PayloadFormatV2 payload) {
         this.server = server;
-        this.executor = executor;
         this.routes = routes;
         this.authorizer = authorizer;
         this.payload = payload;
@@ -49,32 +33,23 @@ final class LocalHttpApi implements AutoCloseable {
 
     /** @param port 0 for a free port */
     static LocalHttpApi start(int port, RouteTable routes, RouteAuthorizer authorizer, String apiId) {
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), BACKLOG);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
-        }
-        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        LocalHttpApi api = new LocalHttpApi(server, executor, routes, authorizer, new PayloadFormatV2(apiId));
-        server.createContext("/", api::handle);
-        server.setExecutor(executor);
-        server.start();
+        LocalHttpServer server = LocalHttpServer.bind(InetAddress.getLoopbackAddress(), port, BACKLOG);
+        LocalHttpApi api = new LocalHttpApi(server, routes, authorizer, new PayloadFormatV2(apiId));
+        server.start(api::handle);
         return api;
     }
 
     URI url() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create("http://127.0.0.1:" + server.port());
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdown();
+        server.close();
     }
 
     private void handle(HttpExchange exchange) {
@@ -121,7 +96,7 @@ final class LocalHttpApi implements AutoCloseable {
         }
         Object result;
         try {
-            result = route.function().invoke(event);
+            result = GatewayRequests.serving(requestId, () -> route.function().invoke(event));
         } catch (RuntimeException | Error e) {
             if (e instanceof VirtualMachineError fatal) {
                 throw fatal;
