@@ -170,9 +170,12 @@ public final class BookingService {
                         return new HoldOutcome.HoldLimitReached(settings.maxActiveHolds());
                     }
                     // The counter still counts holds whose expiry message has not come yet: end them now.
-                    store.holdsOf(userId, event.id()).stream()
-                            .filter(hold -> !hold.holdLive(now()))
-                            .forEach(this::expireNow);
+                    for (Booking lapsed : store.holdsOf(userId, event.id()).stream().filter(hold -> !hold.holdLive(now())).toList()) {
+                        Expiry ended = expireNow(lapsed);
+                        if (!ended.settled()) {
+                            return new HoldOutcome.Busy(ended == Expiry.THROTTLED);
+                        }
+                    }
                     lapsedHoldsCleared = true;
                 }
                 case BookingStore.Write.BookingChanged clash -> {
@@ -188,14 +191,27 @@ public final class BookingService {
         return new HoldOutcome.Busy(throttled);
     }
 
-    /** The caller's own booking; another user's is as good as absent. */
+    /**
+     * The caller's own booking as it stands now (another user's is as good as absent): a hold whose time
+     * is up reads as EXPIRED even before its expiry message, or any write, has ended it in the table.
+     */
     public Optional<Booking> booking(String userId, long bookingId) {
+        return ownBooking(userId, bookingId).map(this::asOfNow);
+    }
+
+    /** A page of the caller's bookings, newest first, as they stand now. */
+    public List<Booking> bookings(String userId, Optional<Long> before, int limit) {
+        return store.listForUser(userId, before.orElse(Long.MAX_VALUE), limit).stream().map(this::asOfNow).toList();
+    }
+
+    /** The booking as stored: a lapsed hold is still HOLD until something ends it. */
+    private Optional<Booking> ownBooking(String userId, long bookingId) {
         return store.find(bookingId).filter(b -> b.userId().equals(userId));
     }
 
-    /** A page of the caller's bookings, newest first. */
-    public List<Booking> bookings(String userId, Optional<Long> before, int limit) {
-        return store.listForUser(userId, before.orElse(Long.MAX_VALUE), limit);
+    /** A lapsed hold frees its seats by itself (the hold condition accepts it), so it is EXPIRED whatever the table says. */
+    private Booking asOfNow(Booking booking) {
+        return booking.status() == BookingStatus.HOLD && !booking.holdLive(now()) ? booking.withStatus(BookingStatus.EXPIRED) : booking;
     }
 
     /** What a confirm or cancel came to. */
@@ -247,7 +263,7 @@ public final class BookingService {
         boolean throttled = false;
         boolean paid = false;
         for (int attempt = 0; attempt < settings.writeAttempts(); attempt++) {
-            Optional<Booking> found = booking(userId, bookingId);
+            Optional<Booking> found = ownBooking(userId, bookingId);
             if (found.isEmpty()) {
                 return new ChangeOutcome.NotFound();
             }
@@ -260,8 +276,11 @@ public final class BookingService {
                 return new ChangeOutcome.NotActive(booking.status());
             }
             if (!booking.holdLive(now)) {
-                expireNow(booking);
-                return new ChangeOutcome.HoldExpired();
+                return switch (expireNow(booking)) {
+                    case CONTENDED -> new ChangeOutcome.Busy(false);
+                    case THROTTLED -> new ChangeOutcome.Busy(true);
+                    default -> new ChangeOutcome.HoldExpired();
+                };
             }
             if (to == BookingStatus.CONFIRMED && !paid) {
                 if (payments.charge(booking.id(), userId, booking.totalAmount()) instanceof Payments.Charge.Declined declined) {
@@ -315,7 +334,16 @@ public final class BookingService {
         /** The hold runs longer than SQS can delay: woken early, the rest is asked for again. */
         NOT_DUE,
         /** No such booking. */
-        UNKNOWN
+        UNKNOWN,
+        /** Transaction conflicts outlasted the retries: nothing changed, worth trying again. */
+        CONTENDED,
+        /** Throttling outlasted the retries: nothing changed, worth trying again later. */
+        THROTTLED;
+
+        /** Whether the message has done its work (or never can): false asks SQS to deliver it again. */
+        public boolean settled() {
+            return this != CONTENDED && this != THROTTLED;
+        }
     }
 
     /** Ends a hold whose time is up; harmless for a booking that already ended. */
@@ -333,30 +361,36 @@ public final class BookingService {
             expiryQueue.wakeAt(booking.id(), booking.expiresAt(), now);
             return Expiry.NOT_DUE;
         }
-        return expireNow(booking) ? Expiry.EXPIRED : Expiry.ALREADY_ENDED;
+        return expireNow(booking);
     }
 
-    /** Marks a lapsed hold EXPIRED and frees the seats it still holds; false when it had already ended. */
-    private boolean expireNow(Booking booking) {
+    /**
+     * Marks a lapsed hold EXPIRED and frees the seats it still holds: EXPIRED, ALREADY_ENDED when it had
+     * ended otherwise, or CONTENDED / THROTTLED when DynamoDB kept refusing the write.
+     */
+    private Expiry expireNow(Booking booking) {
+        boolean throttled = false;
         for (int attempt = 0; attempt < settings.writeAttempts(); attempt++) {
             switch (store.finish(booking, BookingStatus.EXPIRED, Optional.empty(), now())) {
                 case BookingStore.Write.Done done -> {
-                    return true;
+                    return Expiry.EXPIRED;
                 }
                 case BookingStore.Write.BookingChanged ended -> {
-                    return false;
+                    return Expiry.ALREADY_ENDED;
                 }
                 case BookingStore.Write.SeatsTaken seatChanged -> {
                     // a seat changed between the read and the write: read again
                 }
                 case BookingStore.Write.Contended c -> backOff(attempt);
-                case BookingStore.Write.Throttled t -> backOff(attempt);
+                case BookingStore.Write.Throttled t -> {
+                    throttled = true;
+                    backOff(attempt);
+                }
                 case BookingStore.Write.KeyTaken impossible -> throw new IllegalStateException("expiry writes no record");
                 case BookingStore.Write.HoldLimitReached impossible -> throw new IllegalStateException("expiry sets no limit");
             }
         }
-        throw new IllegalStateException("Booking " + booking.id() + " could not be expired after "
-                + settings.writeAttempts() + " attempts");
+        return throttled ? Expiry.THROTTLED : Expiry.CONTENDED;
     }
 
     /** The purchase is done either way; a session the waiting room can't be told about lapses by itself. */

@@ -46,6 +46,10 @@ public final class HoldExpiryHandler implements RequestHandler<SQSEvent, SQSBatc
         }
         try {
             BookingService.Expiry result = bookings.expire(expiry.get().bookingId());
+            if (!result.settled()) {
+                LOG.log(System.Logger.Level.WARNING, "Expiring booking " + expiry.get().bookingId() + ": " + result + "; SQS will retry");
+                return false;
+            }
             LOG.log(System.Logger.Level.DEBUG, "Booking " + expiry.get().bookingId() + ": " + result);
             return true;
         } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * The edge of every HTTP function: reads the request, runs the route's guards (one Redis round trip),
@@ -44,6 +45,12 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
                 }
             };
         } catch (RuntimeException e) {
+            if (e instanceof AwsServiceException aws && aws.isThrottlingException()) {
+                // throttled past the SDK's own retries (a read, say): an overload that passes, not a bug
+                LOG.log(System.Logger.Level.WARNING, "Throttled on " + request.method() + " " + request.path(), e);
+                return ApiResponse.error(503, "service_busy", "We are very busy right now; retry in a moment")
+                        .header("retry-after", "1").toApiGateway();
+            }
             LOG.log(System.Logger.Level.ERROR,
                     "Unhandled failure on " + request.method() + " " + request.path() + " (request " + request.requestId() + ")", e);
             return ApiResponse.error(500, "internal_error",

@@ -29,7 +29,7 @@ public final class EmbeddedStack implements ParameterResolver {
             stack = LocalStack.start(LocalStackOptions.builder()
                     .template(projectFile("template.yaml"))
                     .port(0)
-                    .parameterOverrides(parameters())
+                    .parameterOverrides(stackParameters())
                     .authMode(AuthMode.DEV)
                     .devAdmin(true)
                     .pollers(true)
@@ -52,6 +52,20 @@ public final class EmbeddedStack implements ParameterResolver {
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         return get();
+    }
+
+    /**
+     * Redelivery in seconds, not minutes: a hold-expiry message that keeps failing reaches the DLQ after
+     * {@value #EXPIRY_MAX_RECEIVE_COUNT} deliveries {@value #EXPIRY_VISIBILITY_SECONDS} s apart.
+     */
+    public static final int EXPIRY_VISIBILITY_SECONDS = 2;
+    public static final int EXPIRY_MAX_RECEIVE_COUNT = 3;
+
+    private static Map<String, String> stackParameters() {
+        Map<String, String> parameters = parameters();
+        parameters.put("HoldExpiryVisibilitySeconds", Integer.toString(EXPIRY_VISIBILITY_SECONDS));
+        parameters.put("HoldExpiryMaxReceiveCount", Integer.toString(EXPIRY_MAX_RECEIVE_COUNT));
+        return parameters;
     }
 
     public static Map<String, String> parameters() {

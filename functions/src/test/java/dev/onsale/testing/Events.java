@@ -1,5 +1,10 @@
 package dev.onsale.testing;
 
+import dev.onsale.catalog.CatalogService;
+import dev.onsale.catalog.NewEvent;
+import dev.onsale.platform.Config;
+import dev.onsale.platform.Json;
+
 /** Event bodies for tests: each test creates its own event. */
 public final class Events {
     private Events() {
@@ -14,5 +19,16 @@ public final class Events {
                    {"name": "Balcony", "rows": 10, "seats_per_row": 20, "price": 75.50}
                  ]}
                 """.formatted(name, floorRows);
+    }
+
+    /** Creates a {@link #concert} in-process, as the create-event function would, without a trip through the gateway. */
+    public static long create(Config config, String name, int floorRows) {
+        try {
+            NewEvent request = Json.MAPPER.readValue(concert(name, floorRows), NewEvent.class);
+            var created = (CatalogService.Creation.Created) CatalogService.create(config).create(request);
+            return created.event().id();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -89,9 +89,38 @@ public final class RedisServers implements AutoCloseable {
         return ports.getFirst();
     }
 
+    /** Kills the (first) server at once, as a crash would: no shutdown, its clients see the connection drop. */
+    public void crash() {
+        Process server = processes.removeFirst();
+        server.destroyForcibly();
+        try {
+            server.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long deadline = System.nanoTime() + READY.toNanos();
+        while (listening(port())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("redis-server still listens on " + port() + " after being killed");
+            }
+            sleep(10);
+        }
+    }
+
+    /** Starts a standalone server again on the port it had (empty: it keeps no data), after {@link #crash}. */
+    public void restart() {
+        int port = ports.removeFirst();
+        start(port, false);
+        processes.addFirst(processes.removeLast());
+        ports.addFirst(ports.removeLast());
+    }
+
     private void start(boolean cluster) {
+        start(freePort(cluster), cluster);
+    }
+
+    private void start(int port, boolean cluster) {
         Path binary = executable().orElseThrow(() -> new IllegalStateException("no redis-server binary"));
-        int port = freePort(cluster);
         List<String> command = new ArrayList<>(List.of(binary.toString(),
                 "--port", Integer.toString(port), "--bind", "127.0.0.1", "--protected-mode", "no",
                 "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", directory.toAbsolutePath().toString()));
@@ -101,7 +130,7 @@ public final class RedisServers implements AutoCloseable {
         }
         try {
             processes.add(new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(directory.resolve("redis-" + port + ".log").toFile()).start());
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("redis-" + port + ".log").toFile())).start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + binary, e);
         }
