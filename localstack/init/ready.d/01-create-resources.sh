@@ -40,4 +40,4 @@ table onsale-local-IdempotencyTable '{"TableName":"onsale-local-IdempotencyTable
 queue onsale-local-HoldExpiryDeadLetterQueue '{"QueueName":"onsale-local-HoldExpiryDeadLetterQueue","Attributes":{"MessageRetentionPeriod":"1209600"}}'
 
 # HoldExpiryQueue
-queue onsale-local-HoldExpiryQueue '{"QueueName":"onsale-local-HoldExpiryQueue","Attributes":{"MessageRetentionPeriod":"345600","RedrivePolicy":"{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:onsale-local-HoldExpiryDeadLetterQueue\",\"maxReceiveCount\":5}","VisibilityTimeout":"90"}}'
+queue onsale-local-HoldExpiryQueue '{"QueueName":"onsale-local-HoldExpiryQueue","Attributes":{"MessageRetentionPeriod":"345600","RedrivePolicy":"{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:onsale-local-HoldExpiryDeadLetterQueue\",\"maxReceiveCount\":\"5\"}","VisibilityTimeout":"90"}}'

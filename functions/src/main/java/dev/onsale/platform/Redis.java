@@ -14,14 +14,17 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.RedisCommand;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One Lettuce connection to Redis (standalone or cluster) for the whole JVM, opened on first use.
@@ -154,7 +157,12 @@ public final class Redis {
         if (resources == null) {
             synchronized (Redis.class) {
                 if (resources == null) {
-                    resources = DefaultClientResources.create();
+                    // Lettuce's default reconnect backoff grows to 30 s: after an outage of that long the guards
+                    // would keep failing for up to 30 s more once Redis is back. Capped at 1 s, jittered so that
+                    // many instances don't reconnect in step.
+                    resources = DefaultClientResources.builder()
+                            .reconnectDelay(Delay.equalJitter(Duration.ofMillis(10), Duration.ofSeconds(1), 10, TimeUnit.MILLISECONDS))
+                            .build();
                 }
             }
         }

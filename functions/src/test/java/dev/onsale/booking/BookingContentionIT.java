@@ -8,7 +8,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.onsale.catalog.CatalogService;
 import dev.onsale.http.Guards;
-import dev.onsale.localstack.LocalStack;
 import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -17,7 +16,6 @@ import dev.onsale.testing.ApiEvents;
 import dev.onsale.testing.CallCounter;
 import dev.onsale.testing.EmbeddedStack;
 import dev.onsale.testing.Events;
-import dev.onsale.testing.Gateway;
 import dev.onsale.testing.Stacks;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,12 +45,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  */
 @ExtendWith(EmbeddedStack.class)
 class BookingContentionIT {
-    private final Gateway api;
     private final Config config = EmbeddedStack.config("CreateBookingFunction");
 
-    BookingContentionIT(LocalStack stack) {
-        this.api = new Gateway(stack.gatewayUrl());
-    }
 
     /** Cancels the next {@code times} transactions with {@code code} before they reach DynamoDB. */
     static final class CancelTransactions implements ExecutionInterceptor {
@@ -90,7 +84,7 @@ class BookingContentionIT {
     }
 
     private long newEvent() {
-        return api.post("/api/v1/events", Events.concert("Contention", 1)).json().get("id").asLong();
+        return Events.create(config, "Contention", 1);
     }
 
     private static APIGatewayV2HTTPEvent holdEvent(String user, long eventId) {
@@ -218,22 +212,29 @@ class BookingContentionIT {
 
     @Test
     void endlessConflictIs409WithRetryAfter() {
-        try (DynamoDbClient dynamo = Stacks.dynamoDb(config, new CancelTransactions(1_000, "TransactionConflict"))) {
+        long eventId = newEvent();
+        CallCounter attempts = new CallCounter();
+        try (DynamoDbClient dynamo = refusingEveryWrite(config, attempts, "TransactionConflict")) {
             APIGatewayV2HTTPResponse response = new CreateBookingHandler(bookings(dynamo), Guards.NONE, "admin")
-                    .handleRequest(holdEvent("conflicted-user", newEvent()), null);
+                    .handleRequest(holdEvent("conflicted-user", eventId), null);
             assertEquals(409, response.getStatusCode(), response.getBody());
             assertEquals("1", response.getHeaders().get("retry-after"));
             assertEquals(true, response.getBody().contains("booking_conflict"));
+            assertEquals(config.writeAttempts(), attempts.count("TransactWriteItems"), "tried WRITE_ATTEMPTS times");
         }
     }
 
     @Test
     void endlessThrottlingIs503WithRetryAfter() {
-        try (DynamoDbClient dynamo = Stacks.dynamoDb(config, new CancelTransactions(1_000, "ThrottlingError"))) {
+        long eventId = newEvent();
+        CallCounter attempts = new CallCounter();
+        try (DynamoDbClient dynamo = refusingEveryWrite(config, attempts, "ThrottlingError")) {
             APIGatewayV2HTTPResponse response = new CreateBookingHandler(bookings(dynamo), Guards.NONE, "admin")
-                    .handleRequest(holdEvent("throttled-user", newEvent()), null);
+                    .handleRequest(holdEvent("throttled-user", eventId), null);
             assertEquals(503, response.getStatusCode(), response.getBody());
+            assertTrue(response.getBody().contains("service_busy"), response.getBody());
             assertEquals("1", response.getHeaders().get("retry-after"));
+            assertEquals(config.writeAttempts(), attempts.count("TransactWriteItems"), "tried WRITE_ATTEMPTS times");
         }
     }
 }
