@@ -12,10 +12,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
  * neither DynamoDB nor any cache.
  */
 public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-    private static final System.Logger LOG = System.getLogger(ApiHandler.class.getName());
-
     private final String adminGroup;
     private final Guards guards;
+    private final RequestTelemetry telemetry = RequestTelemetry.forFunction();
 
     protected ApiHandler(String adminGroup) {
         this(adminGroup, Guards.NONE);
@@ -29,25 +28,25 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
     @Override
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         ApiRequest request = new ApiRequest(event, adminGroup);
+        RequestTelemetry.Recording recording = telemetry.begin(request, context);
         try {
             if (guards.isEmpty()) {
-                return answer(request).toApiGateway();
+                return recording.end(answer(request)).toApiGateway();
             }
             Guard.Request guarded = request.forGuards();
             return switch (guards.check(guarded)) {
-                case Guard.Verdict.Refuse refuse -> refuse.response().toApiGateway();
+                case Guard.Verdict.Refuse refuse -> recording.end(refuse.response()).toApiGateway();
                 case Guard.Verdict.Pass pass -> {
                     ApiResponse response = answer(request);
                     pass.headers().forEach(response::header);
                     guards.afterAnswer(guarded, response);
-                    yield response.toApiGateway();
+                    yield recording.end(response).toApiGateway();
                 }
             };
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR,
-                    "Unhandled failure on " + request.method() + " " + request.path() + " (request " + request.requestId() + ")", e);
-            return ApiResponse.error(500, "internal_error",
-                    "Something went wrong on our side; request id " + request.requestId()).toApiGateway();
+            // logged once, with its stack trace, in the request's line; the client gets only the request id
+            return recording.failed(e, ApiResponse.error(500, "internal_error",
+                    "Something went wrong on our side; request id " + request.requestId())).toApiGateway();
         }
     }
 
