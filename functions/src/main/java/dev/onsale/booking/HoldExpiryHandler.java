@@ -22,7 +22,7 @@ public final class HoldExpiryHandler implements RequestHandler<SQSEvent, SQSBatc
     private static final System.Logger LOG = System.getLogger(HoldExpiryHandler.class.getName());
 
     private final BookingService bookings;
-    private final Config.Telemetry telemetry = Config.Telemetry.fromEnvironment();
+    private final Config.Telemetry telemetry = Log.setUp();
     private final Log.Sink sink = Log.STANDARD_OUTPUT;
     private final AtomicBoolean cold = new AtomicBoolean(true);
 

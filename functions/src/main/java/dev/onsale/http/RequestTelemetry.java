@@ -40,7 +40,7 @@ public final class RequestTelemetry {
 
     /** Standard output, with the function's settings from the environment. */
     public static RequestTelemetry forFunction() {
-        return new RequestTelemetry(Log.STANDARD_OUTPUT, Config.Telemetry.fromEnvironment(), System::currentTimeMillis);
+        return new RequestTelemetry(Log.STANDARD_OUTPUT, Log.setUp(), System::currentTimeMillis);
     }
 
     /** Starts recording {@code request}; everything counted on this thread until {@link Recording#end} joins its metrics. */

@@ -2,9 +2,14 @@ package dev.onsale.platform;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.text.MessageFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 /**
  * Where the functions' JSON lines go: standard output, as on Lambda, where each line becomes one
@@ -59,6 +64,80 @@ public final class Log {
                 tap.write(line);
             }
         }
+    }
+
+    /** A function's logging, set up from its environment (once per process): answers its settings. */
+    public static Config.Telemetry setUp() {
+        Config.Telemetry settings = Config.Telemetry.fromEnvironment();
+        routeJavaLogging(settings.logLevel());
+        return settings;
+    }
+
+    private static final AtomicBoolean JAVA_LOGGING_ROUTED = new AtomicBoolean();
+
+    /**
+     * Makes {@code System.Logger} (whose default backend is java.util.logging, on Lambda as locally) and
+     * java.util.logging write one JSON line a record, like the request lines, instead of two plain text
+     * lines on stderr that CloudWatch would split into separate events. Records below {@code level} are
+     * dropped before they are formatted. Done once per process.
+     */
+    public static void routeJavaLogging(Level level) {
+        if (!JAVA_LOGGING_ROUTED.compareAndSet(false, true)) {
+            return;
+        }
+        Logger root = Logger.getLogger("");
+        for (Handler handler : root.getHandlers()) {
+            root.removeHandler(handler);
+        }
+        java.util.logging.Level threshold = switch (level) {
+            case TRACE -> java.util.logging.Level.FINEST;
+            case DEBUG -> java.util.logging.Level.FINE;
+            case INFO -> java.util.logging.Level.INFO;
+            case WARN -> java.util.logging.Level.WARNING;
+            case ERROR, FATAL -> java.util.logging.Level.SEVERE;
+        };
+        root.setLevel(threshold);
+        Handler json = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (isLoggable(record)) {
+                    STANDARD_OUTPUT.write(line(record));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        json.setLevel(threshold);
+        root.addHandler(json);
+    }
+
+    /** One java.util.logging record as a line with Lambda's field names. */
+    static String line(LogRecord record) {
+        int severity = record.getLevel().intValue();
+        Level level = severity >= java.util.logging.Level.SEVERE.intValue() ? Level.ERROR
+                : severity >= java.util.logging.Level.WARNING.intValue() ? Level.WARN
+                : severity >= java.util.logging.Level.INFO.intValue() ? Level.INFO
+                : severity >= java.util.logging.Level.FINE.intValue() ? Level.DEBUG : Level.TRACE;
+        String message = record.getMessage();
+        if (record.getParameters() != null && record.getParameters().length > 0 && message != null) {
+            message = MessageFormat.format(message, record.getParameters());
+        }
+        JsonLine line = JsonLine.start().timestamp("timestamp", record.getMillis()).field("level", level.name())
+                .field("message", message).field("logger", record.getLoggerName());
+        Throwable thrown = record.getThrown();
+        if (thrown != null) {
+            line.field("errorType", thrown.getClass().getName()).field("errorMessage", String.valueOf(thrown.getMessage()));
+            line.array("stackTrace");
+            stackTrace(thrown).lines().skip(1).limit(80).map(String::strip).forEach(line::value);
+            line.endArray();
+        }
+        return line.finish();
     }
 
     /** The stack trace of {@code failure} as one string (newlines escaped when it is written into a line). */
