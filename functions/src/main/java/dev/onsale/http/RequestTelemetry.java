@@ -135,6 +135,9 @@ public final class RequestTelemetry {
 
         /** A short hash of the idempotency key: enough to match a client's retries, never the key itself. */
         private Optional<String> idempotencyKeyHash() {
+            if (!request.method().equals("POST")) {
+                return Optional.empty(); // only the booking routes take a key, all POST: reads spare the other routes
+            }
             return request.header("idempotency-key").or(() -> request.header("x-idempotency-key"))
                     .map(key -> HEX.formatHex(sha256(key), 0, 6));
         }

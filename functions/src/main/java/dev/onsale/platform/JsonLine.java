@@ -15,7 +15,7 @@ import java.time.format.DateTimeFormatter;
  */
 public final class JsonLine {
     /** Lambda's own JSON log records use this form (UTC, milliseconds). */
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
             .withZone(ZoneOffset.UTC);
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final int KEEP_AT_MOST = 64 * 1024;
@@ -25,6 +25,8 @@ public final class JsonLine {
     /** Whether the object (or array) being written already has a member, per nesting level. */
     private long hasMember;
     private int depth;
+    private long formattedSecond = Long.MIN_VALUE;
+    private String secondText;
 
     private JsonLine() {
     }
@@ -77,9 +79,15 @@ public final class JsonLine {
     /** A timestamp as Lambda writes them: {@code 2026-12-02T06:10:00.123Z}. */
     public JsonLine timestamp(String name, long epochMillis) {
         name(name);
-        text.append('"');
-        TIMESTAMP.formatTo(Instant.ofEpochMilli(epochMillis), text);
-        text.append('"');
+        long second = Math.floorDiv(epochMillis, 1000);
+        if (second != formattedSecond) { // formatting is the dear part: once a second per thread
+            formattedSecond = second;
+            secondText = TIMESTAMP.format(Instant.ofEpochSecond(second));
+        }
+        int millis = (int) Math.floorMod(epochMillis, 1000);
+        text.append('"').append(secondText).append('.')
+                .append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10)).append((char) ('0' + millis % 10))
+                .append("Z\"");
         return this;
     }
 

@@ -112,7 +112,8 @@ public final class Metrics {
         private final String dimension;
         private final String dimensionValue;
         private final List<Entry> entries = new ArrayList<>(4);
-        private final Map<String, String> properties = new java.util.LinkedHashMap<>(2);
+        /** Name, value, name, value... */
+        private final List<String> properties = new ArrayList<>(2);
 
         private Document(String namespace, String dimension, String dimensionValue) {
             this.namespace = namespace;
@@ -123,7 +124,8 @@ public final class Metrics {
         /** A member that is no dimension (e.g. the request id): searchable in the logs, free in CloudWatch. */
         public Document property(String name, String value) {
             if (value != null) {
-                properties.put(name, value);
+                properties.add(name);
+                properties.add(value);
             }
             return this;
         }
@@ -175,69 +177,103 @@ public final class Metrics {
         /**
          * One document of {@code entries}. Dimension values and metric values are top-level members, shared by
          * every directive of the document, so an entry whose dimension or metric already has another value here
-         * goes to {@code spill}, for a document of its own.
+         * goes to {@code spill}, for a document of its own. Plain arrays and scans: a document has a handful of
+         * entries, and one is written for every request.
          */
         private String json(List<Entry> entries, List<Entry> spill, long timestamp) {
-            List<Entry> kept = new ArrayList<>(entries.size());
-            Map<String, String> dimensionValues = new java.util.LinkedHashMap<>();
-            Map<String, Double> metricValues = new java.util.LinkedHashMap<>();
+            Entry[] kept = new Entry[entries.size()];
+            int count = 0;
             for (Entry entry : entries) {
-                boolean fits = !metricValues.containsKey(entry.metric) || metricValues.get(entry.metric) == entry.value;
-                for (int i = 0; fits && i < entry.dimensions.length; i += 2) {
-                    String known = dimensionValues.get(entry.dimensions[i]);
-                    fits = known == null || known.equals(entry.dimensions[i + 1]);
-                }
-                if (!fits) {
+                if (fits(entry, kept, count)) {
+                    kept[count++] = entry;
+                } else {
                     spill.add(entry);
-                    continue;
-                }
-                kept.add(entry);
-                metricValues.put(entry.metric, entry.value);
-                for (int i = 0; i < entry.dimensions.length; i += 2) {
-                    dimensionValues.put(entry.dimensions[i], entry.dimensions[i + 1]);
                 }
             }
             JsonLine line = JsonLine.start();
             line.object("_aws").field("Timestamp", timestamp).array("CloudWatchMetrics");
             // one directive per dimension set, listing the metrics counted in it
-            boolean[] written = new boolean[kept.size()];
-            for (int i = 0; i < kept.size(); i++) {
-                if (written[i]) {
+            boolean[] listed = new boolean[count];
+            for (int i = 0; i < count; i++) {
+                if (listed[i]) {
                     continue;
                 }
-                String[] dimensions = kept.get(i).dimensions;
+                String[] dimensions = kept[i].dimensions;
                 line.object().field("Namespace", namespace).array("Dimensions").array();
                 for (int d = 0; d < dimensions.length; d += 2) {
                     line.value(dimensions[d]);
                 }
                 line.endArray().endArray().array("Metrics");
-                java.util.Set<String> listed = new java.util.HashSet<>();
-                for (int j = i; j < kept.size(); j++) {
-                    Entry entry = kept.get(j);
-                    if (!written[j] && sameNames(dimensions, entry.dimensions)) {
-                        written[j] = true;
-                        if (listed.add(entry.metric)) {
-                            line.object().field("Name", entry.metric).field("Unit", entry.unit.cloudWatchName).end();
-                        }
+                for (int j = i; j < count; j++) {
+                    if (!listed[j] && sameNames(dimensions, kept[j].dimensions)) {
+                        listed[j] = true; // one series per metric and dimension set: add() merged the rest
+                        line.object().field("Name", kept[j].metric).field("Unit", kept[j].unit.cloudWatchName).end();
                     }
                 }
                 line.endArray().end();
             }
             line.endArray().end();
-            dimensionValues.forEach(line::field);
-            properties.forEach((name, value) -> {
-                if (!dimensionValues.containsKey(name)) {
-                    line.field(name, value);
+            for (int i = 0; i < count; i++) {
+                String[] dimensions = kept[i].dimensions;
+                for (int d = 0; d < dimensions.length; d += 2) {
+                    if (!dimensionBefore(kept, i, dimensions[d])) {
+                        line.field(dimensions[d], dimensions[d + 1]);
+                    }
                 }
-            });
-            metricValues.forEach((metric, value) -> {
-                if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-                    line.field(metric, (long) (double) value);
+            }
+            for (int p = 0; p < properties.size(); p += 2) {
+                line.field(properties.get(p), properties.get(p + 1));
+            }
+            for (int i = 0; i < count; i++) {
+                Entry entry = kept[i];
+                if (metricBefore(kept, 0, i)) {
+                    continue;
+                }
+                if (entry.value == Math.rint(entry.value) && Math.abs(entry.value) < 1e15) {
+                    line.field(entry.metric, (long) entry.value);
                 } else {
-                    line.field(metric, value);
+                    line.field(entry.metric, entry.value);
                 }
-            });
+            }
             return line.finish();
+        }
+
+        /** Whether {@code entry}'s metric and dimensions agree with the values already in the document. */
+        private static boolean fits(Entry entry, Entry[] kept, int count) {
+            for (int i = 0; i < count; i++) {
+                Entry other = kept[i];
+                if (other.metric.equals(entry.metric) && other.value != entry.value) {
+                    return false;
+                }
+                for (int d = 0; d < entry.dimensions.length; d += 2) {
+                    for (int o = 0; o < other.dimensions.length; o += 2) {
+                        if (other.dimensions[o].equals(entry.dimensions[d]) && !other.dimensions[o + 1].equals(entry.dimensions[d + 1])) {
+                            return false;
+                        }
+                    }
+                }
+            }
+            return true;
+        }
+
+        private static boolean metricBefore(Entry[] kept, int from, int index) {
+            for (int i = from; i < index; i++) {
+                if (kept[i].metric.equals(kept[index].metric)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean dimensionBefore(Entry[] kept, int index, String name) {
+            for (int i = 0; i < index; i++) {
+                for (int d = 0; d < kept[i].dimensions.length; d += 2) {
+                    if (kept[i].dimensions[d].equals(name)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         private static boolean sameNames(String[] a, String[] b) {
