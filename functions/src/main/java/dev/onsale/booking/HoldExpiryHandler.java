@@ -54,6 +54,7 @@ public final class HoldExpiryHandler implements RequestHandler<SQSEvent, SQSBatc
     /** One line per batch, and its metrics document; never the messages' bodies. */
     private void report(int messages, int failed, double latencyMs, Metrics.Document metrics, Context context) {
         long now = System.currentTimeMillis();
+        boolean coldStart = cold.getAndSet(false);
         Log.Level level = failed > 0 ? Log.Level.WARN : Log.Level.INFO;
         if (level.compareTo(telemetry.logLevel()) >= 0) {
             JsonLine line = JsonLine.start().timestamp("timestamp", now).field("level", level.name())
@@ -63,7 +64,7 @@ public final class HoldExpiryHandler implements RequestHandler<SQSEvent, SQSBatc
             }
             sink.write(line.field("messages", messages).field("failed", failed)
                     .field("latency_ms", Math.round(latencyMs * 1000) / 1000.0)
-                    .field("cold_start", cold.getAndSet(false)).finish());
+                    .field("cold_start", coldStart).finish());
         }
         metrics.end(now).forEach(sink::write);
     }
