@@ -3,6 +3,7 @@ package dev.onsale.booking;
 import dev.onsale.http.ApiException;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
+import dev.onsale.platform.Metrics;
 import java.util.Optional;
 
 /** How the booking routes read idempotency keys and answer the outcomes they share. */
@@ -28,6 +29,9 @@ final class BookingResponses {
     }
 
     static ApiResponse busy(boolean throttled) {
+        if (!throttled) {
+            Metrics.count("HoldConflicts"); // lost a race for the same seats: a conflict as much as a taken seat
+        }
         return (throttled
                 ? ApiResponse.error(503, "service_busy", "Bookings are very busy right now; retry in a moment")
                 : ApiResponse.error(409, "booking_conflict", "Another request changed these seats at the same moment; retry"))

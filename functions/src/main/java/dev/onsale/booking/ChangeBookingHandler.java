@@ -4,6 +4,7 @@ import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
 import dev.onsale.http.Guards;
+import dev.onsale.platform.Metrics;
 import java.util.Optional;
 
 /** The shared shape of confirm and cancel: one booking of the caller's, one change, one answer. */
@@ -23,7 +24,10 @@ abstract class ChangeBookingHandler extends ApiHandler {
         long bookingId = request.pathId("booking_id");
         var key = BookingResponses.idempotencyKey(request);
         return switch (change(userId, bookingId, key)) {
-            case BookingService.ChangeOutcome.Changed changed -> ApiResponse.json(200, BookingView.of(changed.booking()));
+            case BookingService.ChangeOutcome.Changed changed -> {
+                Metrics.count(changed.booking().status() == BookingStatus.CONFIRMED ? "HoldsConfirmed" : "HoldsCancelled");
+                yield ApiResponse.json(200, BookingView.of(changed.booking()));
+            }
             case BookingService.ChangeOutcome.Replayed replayed -> BookingResponses.replayed(replayed.status(), replayed.body());
             case BookingService.ChangeOutcome.NotFound notFound -> BookingResponses.notFound(bookingId);
             case BookingService.ChangeOutcome.NotActive ended -> ApiResponse.error(409, "booking_not_active",

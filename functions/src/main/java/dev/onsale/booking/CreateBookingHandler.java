@@ -5,6 +5,7 @@ import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
 import dev.onsale.http.Guards;
 import dev.onsale.platform.Config;
+import dev.onsale.platform.Metrics;
 import dev.onsale.protection.SurgeProtection;
 import dev.onsale.waitingroom.AdmissionGuard;
 import dev.onsale.waitingroom.WaitingRoomService;
@@ -51,16 +52,22 @@ public final class CreateBookingHandler extends ApiHandler {
         var key = BookingResponses.idempotencyKey(request);
         HoldRequest body = request.body(HoldRequest.class);
         return switch (bookings.hold(userId, body, key)) {
-            case BookingService.HoldOutcome.Held held -> ApiResponse.json(201, BookingView.of(held.booking()))
-                    .header("location", "/api/v1/bookings/" + held.booking().id());
+            case BookingService.HoldOutcome.Held held -> {
+                Metrics.count("HoldsCreated");
+                yield ApiResponse.json(201, BookingView.of(held.booking()))
+                        .header("location", "/api/v1/bookings/" + held.booking().id());
+            }
             case BookingService.HoldOutcome.Replayed replayed -> BookingResponses.replayed(replayed.status(), replayed.body());
             case BookingService.HoldOutcome.Invalid invalid -> ApiResponse.error(422, "validation_failed", invalid.detail());
             case BookingService.HoldOutcome.UnknownEvent unknown ->
                     ApiResponse.error(404, "event_not_found", "Event " + unknown.eventId() + " does not exist");
             case BookingService.HoldOutcome.UnknownSeats unknown -> ApiResponse.error(422, "unknown_seats",
                     "Seats " + join(unknown.seatIds()) + " do not exist in this event", Map.of("seat_ids", unknown.seatIds()));
-            case BookingService.HoldOutcome.SeatsUnavailable taken -> ApiResponse.error(409, "seats_unavailable",
-                    "Seats " + join(taken.seatIds()) + " are not available", Map.of("seat_ids", taken.seatIds()));
+            case BookingService.HoldOutcome.SeatsUnavailable taken -> {
+                Metrics.count("HoldConflicts");
+                yield ApiResponse.error(409, "seats_unavailable",
+                        "Seats " + join(taken.seatIds()) + " are not available", Map.of("seat_ids", taken.seatIds()));
+            }
             case BookingService.HoldOutcome.HoldLimitReached limit -> ApiResponse.error(409, "hold_limit_reached",
                     "You already hold seats in " + limit.max() + " bookings for this event; confirm or cancel one first");
             case BookingService.HoldOutcome.KeyReused reused -> BookingResponses.keyReused();

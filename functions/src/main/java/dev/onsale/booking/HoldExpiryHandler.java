@@ -5,9 +5,13 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.onsale.platform.Config;
+import dev.onsale.platform.JsonLine;
+import dev.onsale.platform.Log;
+import dev.onsale.platform.Metrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Ends holds whose time is up. Triggered by the hold-expiry SQS queue (each message delayed by the
@@ -18,6 +22,9 @@ public final class HoldExpiryHandler implements RequestHandler<SQSEvent, SQSBatc
     private static final System.Logger LOG = System.getLogger(HoldExpiryHandler.class.getName());
 
     private final BookingService bookings;
+    private final Config.Telemetry telemetry = Log.setUp();
+    private final Log.Sink sink = Log.STANDARD_OUTPUT;
+    private final AtomicBoolean cold = new AtomicBoolean(true);
 
     public HoldExpiryHandler() {
         this(BookingService.create(Config.fromEnvironment()));
@@ -29,13 +36,37 @@ public final class HoldExpiryHandler implements RequestHandler<SQSEvent, SQSBatc
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        long start = System.nanoTime();
+        Metrics.Document metrics = Metrics.begin(telemetry.metricsNamespace(), "Function", "HoldExpiry");
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (SQSEvent.SQSMessage message : event.getRecords()) {
             if (!handle(message)) {
                 failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getMessageId()).build());
             }
         }
+        if (!failures.isEmpty()) {
+            Metrics.count("ExpiryMessagesFailed", failures.size(), "Function", "HoldExpiry");
+        }
+        report(event.getRecords().size(), failures.size(), (System.nanoTime() - start) / 1e6, metrics, context);
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    /** One line per batch, and its metrics document; never the messages' bodies. */
+    private void report(int messages, int failed, double latencyMs, Metrics.Document metrics, Context context) {
+        long now = System.currentTimeMillis();
+        boolean coldStart = cold.getAndSet(false);
+        Log.Level level = failed > 0 ? Log.Level.WARN : Log.Level.INFO;
+        if (level.compareTo(telemetry.logLevel()) >= 0) {
+            JsonLine line = JsonLine.start().timestamp("timestamp", now).field("level", level.name())
+                    .field("message", "hold-expiry batch of " + messages + ", " + failed + " failed");
+            if (context != null && context.getAwsRequestId() != null) {
+                line.field("AWSRequestId", context.getAwsRequestId());
+            }
+            sink.write(line.field("messages", messages).field("failed", failed)
+                    .field("latency_ms", Math.round(latencyMs * 1000) / 1000.0)
+                    .field("cold_start", coldStart).finish());
+        }
+        metrics.end(now).forEach(sink::write);
     }
 
     private boolean handle(SQSEvent.SQSMessage message) {
@@ -49,6 +80,9 @@ public final class HoldExpiryHandler implements RequestHandler<SQSEvent, SQSBatc
             if (!result.settled()) {
                 LOG.log(System.Logger.Level.WARNING, "Expiring booking " + expiry.get().bookingId() + ": " + result + "; SQS will retry");
                 return false;
+            }
+            if (result == BookingService.Expiry.EXPIRED) {
+                Metrics.count("HoldsExpired");
             }
             LOG.log(System.Logger.Level.DEBUG, "Booking " + expiry.get().bookingId() + ": " + result);
             return true;

@@ -13,10 +13,9 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  * neither DynamoDB nor any cache.
  */
 public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-    private static final System.Logger LOG = System.getLogger(ApiHandler.class.getName());
-
     private final String adminGroup;
     private final Guards guards;
+    private final RequestTelemetry telemetry = RequestTelemetry.forFunction();
 
     protected ApiHandler(String adminGroup) {
         this(adminGroup, Guards.NONE);
@@ -30,31 +29,30 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
     @Override
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         ApiRequest request = new ApiRequest(event, adminGroup);
+        RequestTelemetry.Recording recording = telemetry.begin(request, context);
         try {
             if (guards.isEmpty()) {
-                return answer(request).toApiGateway();
+                return recording.end(answer(request)).toApiGateway();
             }
             Guard.Request guarded = request.forGuards();
             return switch (guards.check(guarded)) {
-                case Guard.Verdict.Refuse refuse -> refuse.response().toApiGateway();
+                case Guard.Verdict.Refuse refuse -> recording.end(refuse.response()).toApiGateway();
                 case Guard.Verdict.Pass pass -> {
                     ApiResponse response = answer(request);
                     pass.headers().forEach(response::header);
                     guards.afterAnswer(guarded, response);
-                    yield response.toApiGateway();
+                    yield recording.end(response).toApiGateway();
                 }
             };
         } catch (RuntimeException e) {
             if (e instanceof AwsServiceException aws && aws.isThrottlingException()) {
                 // throttled past the SDK's own retries (a read, say): an overload that passes, not a bug
-                LOG.log(System.Logger.Level.WARNING, "Throttled on " + request.method() + " " + request.path(), e);
-                return ApiResponse.error(503, "service_busy", "We are very busy right now; retry in a moment")
-                        .header("retry-after", "1").toApiGateway();
+                return recording.end(ApiResponse.error(503, "service_busy", "We are very busy right now; retry in a moment")
+                        .header("retry-after", "1")).toApiGateway();
             }
-            LOG.log(System.Logger.Level.ERROR,
-                    "Unhandled failure on " + request.method() + " " + request.path() + " (request " + request.requestId() + ")", e);
-            return ApiResponse.error(500, "internal_error",
-                    "Something went wrong on our side; request id " + request.requestId()).toApiGateway();
+            // logged once, with its stack trace, in the request's line; the client gets only the request id
+            return recording.failed(e, ApiResponse.error(500, "internal_error",
+                    "Something went wrong on our side; request id " + request.requestId())).toApiGateway();
         }
     }
 

@@ -13,6 +13,7 @@ public final class ApiResponse {
     private final boolean base64;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private String error;
+    private String refusedBy;
 
     private ApiResponse(int status, String body, boolean base64, String contentType) {
         this.status = status;
@@ -85,6 +86,19 @@ public final class ApiResponse {
 
     public String body() {
         return body;
+    }
+
+    /**
+     * Names the rule that refused the request (a rate limit's policy, a bot rule), for the request's log
+     * line and the {@code Throttled} metric; the client sees it in the body's detail, not from this.
+     */
+    public ApiResponse refusedBy(String rule) {
+        this.refusedBy = rule;
+        return this;
+    }
+
+    public Optional<String> refusedBy() {
+        return Optional.ofNullable(refusedBy);
     }
 
     /** The error code of an error answer, so code after the handler (guards) can tell answers apart without parsing. */

@@ -31,7 +31,8 @@ public record Config(
         Duration idempotencyTtl,
         int writeAttempts,
         Protection protection,
-        WaitingRoom waitingRoom) {
+        WaitingRoom waitingRoom,
+        Telemetry telemetry) {
 
     /** Where Redis is and how to speak to it. */
     public record RedisSettings(String host, int port, boolean tls, boolean cluster, Duration timeout) {
@@ -135,7 +136,28 @@ public record Config(
                         Duration.ofSeconds(env.integer("WAITING_ROOM_STALL_SECONDS", 30)),
                         Duration.ofSeconds(env.integer("WAITING_ROOM_QUEUE_TOKEN_SECONDS", 86_400)),
                         env.integer("WAITING_ROOM_MAX_CONCURRENT", 100),
-                        Duration.ofSeconds(env.integer("WAITING_ROOM_SESSION_SECONDS", 300))));
+                        Duration.ofSeconds(env.integer("WAITING_ROOM_SESSION_SECONDS", 300))),
+                new Telemetry(
+                        env.text("METRICS_NAMESPACE", Metrics.DEFAULT_NAMESPACE),
+                        Log.Level.parse(env.text("LOG_LEVEL", env.text("AWS_LAMBDA_LOG_LEVEL", "INFO")))));
+    }
+
+    /**
+     * What the functions report and how much they log.
+     *
+     * @param metricsNamespace {@code METRICS_NAMESPACE}: the CloudWatch namespace of every metric
+     * @param logLevel         {@code LOG_LEVEL}, else {@code AWS_LAMBDA_LOG_LEVEL} (which Lambda sets from the
+     *                         function's {@code ApplicationLogLevel}): lines below it are not written
+     */
+    public record Telemetry(String metricsNamespace, Log.Level logLevel) {
+
+        public static Telemetry from(java.util.function.Function<String, String> variables) {
+            return Config.from(variables).telemetry();
+        }
+
+        public static Telemetry fromEnvironment() {
+            return from(name -> Environment.get(name).orElse(null));
+        }
     }
 
     /**

@@ -146,7 +146,7 @@ public final class SubjectGuard implements Guard {
                 }
                 // Nothing passes until the block ends: every limit has nothing left until then.
                 Arrays.fill(reset, waitMicros);
-                ApiResponse blocked = ApiResponse.error(429, "cooling_off", BotRule.detailOf(rule))
+                ApiResponse blocked = ApiResponse.error(429, "cooling_off", BotRule.detailOf(rule)).refusedBy(rule)
                         .header(RateLimitHeaders.POLICY, policyHeader)
                         .header(RateLimitHeaders.LIMIT, RateLimitHeaders.limits(limits, remaining, reset))
                         .header("retry-after", RateLimitHeaders.retryAfter(waitMicros));
@@ -169,7 +169,7 @@ public final class SubjectGuard implements Guard {
                 "At most " + exceeded.rate().quota() + " requests per " + exceeded.rate().window().toSeconds()
                         + " s per " + subject.label() + " here (" + exceeded.headerName() + "); retry in " + retryAfter + " s.");
         headers.forEach(response::header);
-        response.header("retry-after", retryAfter);
+        response.header("retry-after", retryAfter).refusedBy(exceeded.headerName());
         return new Verdict.Refuse(response);
     }
 

@@ -2,6 +2,7 @@ package dev.onsale.waitingroom;
 
 import dev.onsale.http.Guard;
 import dev.onsale.platform.Config;
+import dev.onsale.platform.Metrics;
 import dev.onsale.platform.Redis;
 import java.time.Clock;
 import java.time.Duration;
@@ -131,12 +132,16 @@ public final class WaitingRoomService {
         return switch (tokens.verify(queueToken, AdmissionTokens.Kind.QUEUE, eventId, caller)) {
             case AdmissionTokens.Verification.Invalid invalid -> new StatusOutcome.BadToken(invalid.reason());
             case AdmissionTokens.Verification.Valid valid -> new StatusOutcome.Known(standing(eventId, valid.claims().userId(),
-                    store.poll(eventId, valid.claims().userId(), valid.claims().ticket(), settings.stallWindow().toSeconds())));
+                    measured(eventId, store.poll(eventId, valid.claims().userId(), valid.claims().ticket(),
+                            settings.stallWindow().toSeconds()))));
         };
     }
 
     public Stats stats(long eventId) {
         WaitingRoomStore.Counts counts = store.counts(eventId);
+        if (counts.enabled()) {
+            Metrics.gauge("WaitingRoomQueueSize", counts.issued() - counts.admittedTo(), "EventId", Long.toString(eventId));
+        }
         return new Stats(eventId, counts.enabled(), counts.issued() - counts.admittedTo(), counts.activeSessions(),
                 counts.maxConcurrent(), counts.sessionSeconds(), counts.admissionsPerSecond() * 60);
     }
@@ -169,7 +174,19 @@ public final class WaitingRoomService {
                 ? clock.instant().plus(settings.queueTokenTtl())
                 : visit.joinedAt().plus(settings.queueTokenTtl());
         String token = tokens.issue(new AdmissionTokens.Claims(AdmissionTokens.Kind.QUEUE, eventId, userId, visit.ticket(), expires));
-        return new Joined(token, standing(eventId, userId, visit));
+        return new Joined(token, standing(eventId, userId, measured(eventId, visit)));
+    }
+
+    /** Reports what a join or check-in learnt of the line anyway (its length, the fans it let in): no extra call. */
+    private static WaitingRoomStore.Visit measured(long eventId, WaitingRoomStore.Visit visit) {
+        if (visit.state() != WaitingRoomStore.State.OPEN && visit.state() != WaitingRoomStore.State.NOT_IN_QUEUE) {
+            String event = Long.toString(eventId);
+            Metrics.gauge("WaitingRoomQueueSize", visit.queueSize(), "EventId", event);
+            if (visit.admittedNow() > 0) {
+                Metrics.count("Admissions", visit.admittedNow(), "EventId", event);
+            }
+        }
+        return visit;
     }
 
     private Standing standing(long eventId, String userId, WaitingRoomStore.Visit visit) {

@@ -40,9 +40,11 @@ public final class WaitingRoomStore {
      * One join or check-in: the place and the line around it.
      *
      * @param admissionsPerSecond the measured admission rate (a decaying average), 0 before any admission
+     * @param queueSize           places not yet reached by admission (for metrics; 0 when the room is off)
+     * @param admittedNow         fans this check-in admitted (for metrics)
      */
     record Visit(State state, long ticket, Instant joinedAt, long position, int freeSlots, double admissionsPerSecond,
-                 Instant sessionEndsAt, int maxConcurrent, int sessionSeconds, Instant now) {
+                 Instant sessionEndsAt, int maxConcurrent, int sessionSeconds, Instant now, long queueSize, long admittedNow) {
     }
 
     /** The counters of one room. */
@@ -117,7 +119,8 @@ public final class WaitingRoomStore {
         return new Visit(State.valueOf(((String) reply.getFirst()).toUpperCase(Locale.ROOT)),
                 number(reply, 1), Instant.ofEpochSecond(number(reply, 2)), number(reply, 3), (int) number(reply, 4),
                 number(reply, 5) / 1e6, Instant.ofEpochMilli(number(reply, 6)), (int) number(reply, 7), (int) number(reply, 8),
-                Instant.ofEpochMilli(number(reply, 9)));
+                Instant.ofEpochMilli(number(reply, 9)),
+                reply.size() > 11 ? number(reply, 10) : 0, reply.size() > 11 ? number(reply, 11) : 0);
     }
 
     private static long number(List<Object> reply, int index) {

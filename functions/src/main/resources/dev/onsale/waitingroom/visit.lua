@@ -16,7 +16,8 @@
 -- ARGV[3] poll: the ticket of the caller's queue token (join: ignored)
 -- ARGV[4] stall window (s): a place not checked in on for longer is passed over when reached
 -- ARGV[5] most places one call may pass over (bounds a call's work when many fans left)
--- Returns {state, ticket, joined_s, position, free_slots, rate_micro, session_end_ms, max, session_s, now_ms}
+-- Returns {state, ticket, joined_s, position, free_slots, rate_micro, session_end_ms, max, session_s, now_ms,
+--          queue_size, admitted_now}   (the last two, for metrics, only when the room is on and the ticket known)
 --   state: open (room off) | queued | admitted | ended (session over) | lapsed (passed over)
 --          | not_in_queue (the ticket is not the user's place: rejoined elsewhere, or a reset queue)
 local t = redis.call('TIME')
@@ -60,6 +61,7 @@ local function standing(ticket)
 end
 
 local ticket = tonumber(redis.call('HGET', KEYS[3], user) or '0')
+local admitted = 0
 
 if mode == 'join' then
   local state = standing(ticket)
@@ -85,7 +87,6 @@ else
   local free = max - redis.call('ZCARD', KEYS[5])
   local stall = tonumber(ARGV[4])
   local budget = tonumber(ARGV[5])
-  local admitted = 0
   local start = admitted_to
   while free > 0 and admitted_to < issued and budget > 0 do
     admitted_to = admitted_to + 1
@@ -117,4 +118,5 @@ if state == 'queued' then position = ticket - admitted_to end
 local free = max - redis.call('ZCOUNT', KEYS[5], '(' .. now_ms, '+inf')
 if free < 0 then free = 0 end
 local current_rate = rate * math.exp(-(now_ms - rate_at) / tau_ms)
-return {state, ticket, joined, position, free, math.floor(current_rate * 1000000), ends or 0, max, session_s, now_ms}
+return {state, ticket, joined, position, free, math.floor(current_rate * 1000000), ends or 0, max, session_s, now_ms,
+        issued - admitted_to, admitted}

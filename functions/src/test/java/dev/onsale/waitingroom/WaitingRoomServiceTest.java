@@ -14,7 +14,7 @@ class WaitingRoomServiceTest {
 
     private static WaitingRoomStore.Visit queuedAt(long position, int free, double ratePerSecond) {
         return new WaitingRoomStore.Visit(WaitingRoomStore.State.QUEUED, 10, NOW, position, free, ratePerSecond,
-                Instant.EPOCH, 100, 300, NOW);
+                Instant.EPOCH, 100, 300, NOW, position, 0);
     }
 
     @Test
