@@ -6,6 +6,7 @@ import dev.onsale.catalog.Section;
 import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
 import dev.onsale.platform.Json;
+import dev.onsale.platform.Randomness;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,7 +88,7 @@ public final class BookingService {
                 new BookingStore(dynamo, config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
                 CatalogService.create(config),
                 new HoldExpiryQueue(AwsClients.sqs(config), config.holdExpiryQueueUrl()),
-                Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(), Settings.of(config),
+                Payments.simulated(), Clock.systemUTC(), Randomness.shared(), Settings.of(config),
                 WaitingRoomService.create(config)::endSession);
     }
 

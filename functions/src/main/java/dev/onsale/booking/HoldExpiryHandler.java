@@ -8,6 +8,7 @@ import dev.onsale.platform.Config;
 import dev.onsale.platform.JsonLine;
 import dev.onsale.platform.Log;
 import dev.onsale.platform.Metrics;
+import dev.onsale.platform.SnapStart;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,8 @@ public final class HoldExpiryHandler implements RequestHandler<SQSEvent, SQSBatc
     private final Config.Telemetry telemetry = Log.setUp();
     private final Log.Sink sink = Log.STANDARD_OUTPUT;
     private final AtomicBoolean cold = new AtomicBoolean(true);
+    /** Primes with an expiry message for a booking that never exists (a read, no write); held since CRaC holds it weakly. */
+    private final SnapStart snapStart = SnapStart.register(getClass().getSimpleName(), this::prime);
 
     public HoldExpiryHandler() {
         this(BookingService.create(Config.fromEnvironment()));
@@ -67,6 +70,19 @@ public final class HoldExpiryHandler implements RequestHandler<SQSEvent, SQSBatc
                     .field("cold_start", coldStart).finish());
         }
         metrics.end(now).forEach(sink::write);
+    /** This function's SnapStart hooks (what the runtime calls around the snapshot). */
+    public SnapStart snapStart() {
+        return snapStart;
+    }
+
+    private String prime() {
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setMessageId("snapstart-priming");
+        message.setBody(new ExpiryMessage(9_007_199_254_740_991L).toJson());
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(message));
+        SQSBatchResponse answer = handleRequest(event, SnapStart.primingContext(getClass().getSimpleName()));
+        return answer.getBatchItemFailures().size() + " failed messages";
     }
 
     private boolean handle(SQSEvent.SQSMessage message) {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.onsale.platform.SnapStart;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
@@ -16,6 +17,8 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
     private final String adminGroup;
     private final Guards guards;
     private final RequestTelemetry telemetry = RequestTelemetry.forFunction();
+    /** Primes with the function's request from {@link PrimingRequests}; held here since CRaC holds it weakly. */
+    private final SnapStart snapStart = SnapStart.register(getClass().getSimpleName(), this::prime);
 
     protected ApiHandler(String adminGroup) {
         this(adminGroup, Guards.NONE);
@@ -62,6 +65,17 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         } catch (ApiException e) {
             return e.toResponse();
         }
+    }
+
+    /** This function's SnapStart hooks (what the runtime calls around the snapshot). */
+    public final SnapStart snapStart() {
+        return snapStart;
+    }
+
+    private String prime() {
+        APIGatewayV2HTTPResponse answer = handleRequest(PrimingRequests.forHandler(getClass(), adminGroup),
+                SnapStart.primingContext(getClass().getSimpleName()));
+        return "answered " + answer.getStatusCode();
     }
 
     /** Answers one request. Throw {@link ApiException} for a request that cannot be served as sent. */

@@ -162,7 +162,9 @@ public final class Guards {
         Metrics.count(open ? "GuardsFailedOpen" : "GuardsFailedClosed", request.route());
         long now = System.nanoTime();
         long last = lastLogged.get();
-        if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
+        long since = now - last;
+        // negative after a SnapStart restore, whose monotonic clock need not continue the snapshot's
+        if ((since >= LOG_EVERY_NANOS || since < 0) && lastLogged.compareAndSet(last, now)) {
             LOG.log(System.Logger.Level.WARNING, "Redis unavailable for the guards of " + request.route() + " ("
                     + failure + "); failing " + (open ? "open" : "closed") + " (logged at most once a second, counted always)");
         }

@@ -141,6 +141,19 @@ public final class Redis {
         return new Connected(connection, connection.sync(), connection.async(), client::shutdown);
     }
 
+    /**
+     * Closes every shared connection; the next use opens a new one. For SnapStart's checkpoint: a socket
+     * copied into a snapshot would be one connection shared by every restored copy of the function.
+     */
+    public static void closeShared() {
+        SHARED.values().forEach(Redis::close);
+    }
+
+    /** Opens every shared connection now (after a restore), so the first request does not wait for it. */
+    public static void openShared() {
+        SHARED.values().forEach(Redis::connected);
+    }
+
     public synchronized void close() {
         if (connected != null) {
             connected.connection().close();
