@@ -47,8 +47,14 @@ final class LocalHttpApi implements AutoCloseable {
         this.payload = payload;
     }
 
-    /** @param port 0 for a free port */
-    static LocalHttpApi start(int port, RouteTable routes, RouteAuthorizer authorizer, String apiId) {
+    /** Where JWT mode publishes the local issuer's keys, as an identity provider would. */
+    static final String JWKS_PATH = "/.well-known/jwks.json";
+
+    /**
+     * @param port 0 for a free port
+     * @param jwks the local issuer's JWKS to serve at {@value #JWKS_PATH}, null for none
+     */
+    static LocalHttpApi start(int port, RouteTable routes, RouteAuthorizer authorizer, String apiId, String jwks) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), BACKLOG);
@@ -58,6 +64,13 @@ final class LocalHttpApi implements AutoCloseable {
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         LocalHttpApi api = new LocalHttpApi(server, executor, routes, authorizer, new PayloadFormatV2(apiId));
         server.createContext("/", api::handle);
+        if (jwks != null) {
+            server.createContext(JWKS_PATH, exchange -> {
+                try (exchange) {
+                    PayloadFormatV2.writeJson(exchange, 200, jwks, RequestIds.apiGatewayRequestId());
+                }
+            });
+        }
         server.setExecutor(executor);
         server.start();
         return api;
@@ -113,7 +126,8 @@ final class LocalHttpApi implements AutoCloseable {
                        String requestId) throws IOException {
         APIGatewayV2HTTPEvent event = payload.event(exchange, route, pathParameters, body, requestId);
         switch (authorizer.authorize(event, route.authorization())) {
-            case RouteAuthorizer.Deny(int status, String denial) -> {
+            case RouteAuthorizer.Deny(int status, String denial, var headers) -> {
+                headers.forEach(exchange.getResponseHeaders()::set);
                 PayloadFormatV2.writeJson(exchange, status, denial, requestId);
                 return;
             }
