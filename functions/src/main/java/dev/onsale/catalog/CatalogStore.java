@@ -216,7 +216,8 @@ public final class CatalogStore {
     /** Runs {@code work} over {@code inputs} on virtual threads, at most {@value #PARALLEL_CALLS} at a time. */
     private static <I, O> List<O> inParallel(List<I> inputs, java.util.function.Function<I, O> work) {
         if (inputs.size() == 1) {
-            return List.of(work.apply(inputs.getFirst()));
+            // singletonList, not List.of: a Void work answers null (an event of one batch of seats)
+            return java.util.Collections.singletonList(work.apply(inputs.getFirst()));
         }
         Semaphore permits = new Semaphore(PARALLEL_CALLS);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
