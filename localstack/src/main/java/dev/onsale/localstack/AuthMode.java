@@ -7,6 +7,11 @@ public enum AuthMode {
      * also in the admin group ({@code cognito:groups = "[admin]"}).
      */
     DEV,
+    /**
+     * Bearer tokens validated as API Gateway's JWT authorizer would (issuer, audience, expiry, RSA signature
+     * by the local issuer's key): 401/403 as API Gateway answers them, the token's claims otherwise.
+     */
+    JWT,
     /** No authorizer context at all, as if no route had an authorizer. */
     NONE
 }

@@ -13,8 +13,15 @@ record HttpRoute(String method, String path, LocalFunction function, Authorizati
     static final String ANY = "ANY";
     static final String DEFAULT_ROUTE_KEY = "$default";
 
-    /** A JWT authorizer on a route, with the scopes the route asks for. */
-    record Authorization(String authorizerName, List<String> scopes) {}
+    /**
+     * A JWT authorizer on a route, with the scopes the route asks for.
+     *
+     * @param issuer         the authorizer's {@code JwtConfiguration.issuer}
+     * @param audiences      its {@code JwtConfiguration.audience}
+     * @param identityHeader the header of its {@code IdentitySource} (default Authorization)
+     */
+    record Authorization(String authorizerName, List<String> scopes, String issuer, List<String> audiences,
+                         String identityHeader) {}
 
     /** API Gateway's routeKey: {@code "GET /api/v1/events/{event_id}"} or {@code "$default"}. */
     String routeKey() {

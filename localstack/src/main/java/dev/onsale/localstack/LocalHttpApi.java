@@ -23,18 +23,27 @@ final class LocalHttpApi implements AutoCloseable {
     private final RouteTable routes;
     private final RouteAuthorizer authorizer;
     private final PayloadFormatV2 payload;
+    private final String jwks;
 
-    private LocalHttpApi(LocalHttpServer server, RouteTable routes, RouteAuthorizer authorizer, PayloadFormatV2 payload) {
+    private LocalHttpApi(LocalHttpServer server, RouteTable routes, RouteAuthorizer authorizer, PayloadFormatV2 payload,
+                         String jwks) {
         this.server = server;
         this.routes = routes;
         this.authorizer = authorizer;
         this.payload = payload;
+        this.jwks = jwks;
     }
 
-    /** @param port 0 for a free port */
-    static LocalHttpApi start(int port, RouteTable routes, RouteAuthorizer authorizer, String apiId) {
+    /** Where JWT mode publishes the local issuer's keys, as an identity provider would. */
+    static final String JWKS_PATH = "/.well-known/jwks.json";
+
+    /**
+     * @param port 0 for a free port
+     * @param jwks the local issuer's JWKS to serve at {@value #JWKS_PATH}, null for none
+     */
+    static LocalHttpApi start(int port, RouteTable routes, RouteAuthorizer authorizer, String apiId, String jwks) {
         LocalHttpServer server = LocalHttpServer.bind(InetAddress.getLoopbackAddress(), port, BACKLOG);
-        LocalHttpApi api = new LocalHttpApi(server, routes, authorizer, new PayloadFormatV2(apiId));
+        LocalHttpApi api = new LocalHttpApi(server, routes, authorizer, new PayloadFormatV2(apiId), jwks);
         server.start(api::handle);
         return api;
     }
@@ -66,6 +75,10 @@ final class LocalHttpApi implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String method = exchange.getRequestMethod();
             String rawPath = exchange.getRequestURI().getRawPath();
+            if (jwks != null && method.equals("GET") && rawPath.equals(JWKS_PATH)) {
+                PayloadFormatV2.writeJson(exchange, 200, jwks, requestId);
+                return;
+            }
             switch (routes.match(method, rawPath)) {
                 case RouteTable.Matched(HttpRoute route, var pathParameters) -> serve(exchange, route, pathParameters, body, requestId);
                 case RouteTable.MethodNotAllowed(String allow) -> {
@@ -88,7 +101,8 @@ final class LocalHttpApi implements AutoCloseable {
                        String requestId) throws IOException {
         APIGatewayV2HTTPEvent event = payload.event(exchange, route, pathParameters, body, requestId);
         switch (authorizer.authorize(event, route.authorization())) {
-            case RouteAuthorizer.Deny(int status, String denial) -> {
+            case RouteAuthorizer.Deny(int status, String denial, var headers) -> {
+                headers.forEach(exchange.getResponseHeaders()::set);
                 PayloadFormatV2.writeJson(exchange, status, denial, requestId);
                 return;
             }

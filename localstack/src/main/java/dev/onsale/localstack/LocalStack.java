@@ -4,6 +4,7 @@ import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -53,6 +54,9 @@ public final class LocalStack implements AutoCloseable {
     private static final List<String> CACHE_ENDPOINTS = List.of("Endpoint", "ReaderEndpoint", "PrimaryEndPoint",
             "ReaderEndPoint", "ConfigurationEndPoint", "ConfigurationEndpoint", "RedisEndpoint");
 
+    private static final String HEADER_IDENTITY_SOURCE = "$request.header.";
+    private static final String DEFAULT_IDENTITY_SOURCE = HEADER_IDENTITY_SOURCE + "Authorization";
+
     private final LocalStackOptions options;
     private final Template template;
     private final PhysicalResources physical;
@@ -74,6 +78,7 @@ public final class LocalStack implements AutoCloseable {
     private RouteTable routes;
     private LocalHttpApi httpApi;
     private Duration startupTime;
+    private LocalJwtKey jwtKey;
 
     private LocalStack(LocalStackOptions options) {
         this.options = options;
@@ -103,6 +108,14 @@ public final class LocalStack implements AutoCloseable {
     /** The local HTTP API, e.g. {@code http://127.0.0.1:8000}. */
     public URI gatewayUrl() {
         return httpApi.url();
+    }
+
+    /**
+     * In JWT mode, the key whose tokens the gateway accepts (the option's, or one generated at start);
+     * empty in the other modes.
+     */
+    public java.util.Optional<LocalJwtKey> jwtKey() {
+        return java.util.Optional.ofNullable(jwtKey);
     }
 
     /** A DynamoDB client (SDK v2, Apache HTTP client) pointed at the stack's DynamoDB. */
@@ -407,8 +420,12 @@ public final class LocalStack implements AutoCloseable {
         routes = new RouteTable(all);
         String apiId = template.resourcesOfType(Template.SERVERLESS_HTTP_API).stream()
                 .map(api -> physical.ref(api.logicalId())).findFirst().orElse("local-ServerlessHttpApi");
-        httpApi = LocalHttpApi.start(options.port(),
-                routes, RouteAuthorizer.forMode(options.authMode(), options.devAdmin(), options.devAdminGroup()), apiId);
+        if (options.authMode() == AuthMode.JWT) {
+            jwtKey = options.jwtKey() != null ? options.jwtKey() : LocalJwtKey.generate();
+        }
+        RouteAuthorizer authorizer = RouteAuthorizer.forMode(options.authMode(), options.devAdmin(), options.devAdminGroup(),
+                jwtKey, Clock.systemUTC());
+        httpApi = LocalHttpApi.start(options.port(), routes, authorizer, apiId, jwtKey == null ? null : jwtKey.jwks());
     }
 
     /** The JWT authorizer of an HttpApi event: its own Auth.Authorizer, else its API's DefaultAuthorizer. */
@@ -429,7 +446,14 @@ public final class LocalStack implements AutoCloseable {
                     function.definition().logicalId(), event.eventName(), name);
             return null;
         }
-        return new HttpRoute.Authorization(name, event.authorizationScopes());
+        ResourceProperties jwt = authorizer.nested("JwtConfiguration");
+        String identitySource = authorizer.strings("IdentitySource").stream().findFirst().orElse(DEFAULT_IDENTITY_SOURCE);
+        if (!identitySource.startsWith(HEADER_IDENTITY_SOURCE)) {
+            throw new IllegalArgumentException(event.apiLogicalId() + " authorizer " + name
+                    + ": the local gateway reads JWTs from a header ($request.header.NAME), not " + identitySource);
+        }
+        return new HttpRoute.Authorization(name, event.authorizationScopes(), jwt.string("issuer"),
+                jwt.strings("audience"), identitySource.substring(HEADER_IDENTITY_SOURCE.length()));
     }
 
     private void startPollers() {

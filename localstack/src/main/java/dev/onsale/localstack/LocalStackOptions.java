@@ -25,11 +25,13 @@ import java.util.Objects;
  * @param stackName          AWS::StackName, and the prefix of generated resource names (default "onsale-local")
  * @param region             AWS::Region (default "us-east-1")
  * @param redisExecutable    the redis-server to run; null prefers the PATH's, then embedded-redis's
+ * @param jwtKey             in JWT mode, the local issuer's key the gateway trusts; null generates one at
+ *                           start (see {@link LocalStack#jwtKey()})
  */
 public record LocalStackOptions(Path template, int port, Map<String, String> parameterOverrides, AuthMode authMode,
                                 boolean devAdmin, String devAdminGroup, Path codeJar, URI externalAwsEndpoint,
                                 boolean pollers, boolean eagerInit, String stackName, String region,
-                                Path redisExecutable) {
+                                Path redisExecutable, LocalJwtKey jwtKey) {
 
     public static final int DEFAULT_PORT = 8000;
 
@@ -59,6 +61,7 @@ public record LocalStackOptions(Path template, int port, Map<String, String> par
         private String stackName = "onsale-local";
         private String region = "us-east-1";
         private Path redisExecutable;
+        private LocalJwtKey jwtKey;
 
         private Builder() {}
 
@@ -133,9 +136,14 @@ public record LocalStackOptions(Path template, int port, Map<String, String> par
             return this;
         }
 
+        public Builder jwtKey(LocalJwtKey jwtKey) {
+            this.jwtKey = jwtKey;
+            return this;
+        }
+
         public LocalStackOptions build() {
             return new LocalStackOptions(template, port, parameterOverrides, authMode, devAdmin, devAdminGroup, codeJar,
-                    externalAwsEndpoint, pollers, eagerInit, stackName, region, redisExecutable);
+                    externalAwsEndpoint, pollers, eagerInit, stackName, region, redisExecutable, jwtKey);
         }
     }
 }

@@ -18,14 +18,16 @@ public final class Main {
 
     static final String USAGE = """
             usage: Main [--template PATH] [--port N] [--parameter-overrides K=V [K=V ...]] [--code-jar PATH]
-                        [--auth dev|none] [--no-dev-admin] [--aws-endpoint URL] [--stack-name NAME]
+                        [--auth dev|jwt|none] [--jwt-keys DIR] [--no-dev-admin] [--aws-endpoint URL] [--stack-name NAME]
                         [--region REGION] [--no-pollers] [--lazy-init]
                         [--invoke FUNCTION --event FILE]
               --template             the SAM template (default: template.yaml)
               --port                 the local HTTP API's port, 0 for a free one (default: 8000)
               --parameter-overrides  template parameter values
               --code-jar             the functions' jar (default: handlers from the classpath)
-              --auth                 dev: ?user_id=N becomes the JWT claim sub (default); none: no claims
+              --auth                 dev: ?user_id=N becomes the JWT claim sub (default); jwt: bearer tokens
+                                     validated like API Gateway's JWT authorizer; none: no claims
+              --jwt-keys             in jwt mode, where the local issuer's key is kept (default: .onsale/jwt)
               --no-dev-admin         in dev mode, callers are not in the admin group
               --aws-endpoint         create tables and queues there (e.g. LocalStack) instead of in-process
               --no-pollers           do not poll the SQS event sources
@@ -98,9 +100,13 @@ public final class Main {
         return null;
     }
 
+    static final Path DEFAULT_JWT_KEYS = Path.of(".onsale", "jwt");
+
     /** The options the command line asks for ({@code --invoke} runs with no pollers, lazy handlers and a free port). */
     public static LocalStackOptions parseArguments(String... args) {
         LocalStackOptions.Builder options = LocalStackOptions.builder().template(Path.of("template.yaml"));
+        AuthMode authMode = AuthMode.DEV;
+        Path jwtKeys = DEFAULT_JWT_KEYS;
         for (int i = 0; i < args.length; i++) {
             String argument = args[i];
             switch (argument) {
@@ -117,7 +123,8 @@ public final class Main {
                     }
                 }
                 case "--code-jar" -> options.codeJar(Path.of(value(args, ++i, argument)));
-                case "--auth" -> options.authMode(AuthMode.valueOf(value(args, ++i, argument).toUpperCase(Locale.ROOT)));
+                case "--auth" -> authMode = authMode(value(args, ++i, argument));
+                case "--jwt-keys" -> jwtKeys = Path.of(value(args, ++i, argument));
                 case "--no-dev-admin" -> options.devAdmin(false);
                 case "--aws-endpoint" -> options.externalAwsEndpoint(URI.create(value(args, ++i, argument)));
                 case "--stack-name" -> options.stackName(value(args, ++i, argument));
@@ -131,7 +138,19 @@ public final class Main {
                 default -> throw new IllegalArgumentException("unknown argument " + argument);
             }
         }
+        options.authMode(authMode);
+        if (authMode == AuthMode.JWT) {
+            options.jwtKey(LocalJwtKey.loadOrCreate(jwtKeys));
+        }
         return options.build();
+    }
+
+    private static AuthMode authMode(String name) {
+        try {
+            return AuthMode.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--auth wants dev, jwt or none, got " + name);
+        }
     }
 
     private static String value(String[] args, int index, String option) {
@@ -153,6 +172,7 @@ public final class Main {
         if (stack.runsRedis()) {
             System.out.println("Redis    " + stack.redisHost() + ":" + stack.redisPort());
         }
+        stack.jwtKey().ifPresent(key -> System.out.println("JWKS     " + base + LocalHttpApi.JWKS_PATH + " (kid " + key.keyId() + ")"));
         System.out.println("ready in " + stack.startupTime().toMillis() + " ms");
     }
 }

@@ -1,6 +1,8 @@
 package dev.onsale.localstack;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import java.time.Clock;
+import java.util.Map;
 
 /**
  * The gateway's authorization step, run before a guarded route's function: it either lets the request
@@ -14,7 +16,12 @@ interface RouteAuthorizer {
     /** @param context {@code requestContext.authorizer}, null for none */
     record Allow(APIGatewayV2HTTPEvent.RequestContext.Authorizer context) implements Decision {}
 
-    record Deny(int statusCode, String jsonBody) implements Decision {}
+    /** @param headers extra response headers, e.g. {@code www-authenticate} */
+    record Deny(int statusCode, String jsonBody, Map<String, String> headers) implements Decision {
+        Deny(int statusCode, String jsonBody) {
+            this(statusCode, jsonBody, Map.of());
+        }
+    }
 
     /**
      * @param event         the event as built so far (headers, query, ...), without an authorizer
@@ -22,9 +29,11 @@ interface RouteAuthorizer {
      */
     Decision authorize(APIGatewayV2HTTPEvent event, HttpRoute.Authorization authorization);
 
-    static RouteAuthorizer forMode(AuthMode mode, boolean devAdmin, String adminGroup) {
+    /** @param jwtKey the local issuer's key, used in JWT mode only */
+    static RouteAuthorizer forMode(AuthMode mode, boolean devAdmin, String adminGroup, LocalJwtKey jwtKey, Clock clock) {
         return switch (mode) {
             case DEV -> new DevRouteAuthorizer(devAdmin, adminGroup);
+            case JWT -> new JwtRouteAuthorizer(jwtKey, clock);
             case NONE -> (event, authorization) -> new Allow(null);
         };
     }

@@ -40,7 +40,15 @@ class MainTest {
     }
 
     @Test
+    void jwtModeLoadsTheKeyKeptInTheGivenDirectory(@org.junit.jupiter.api.io.TempDir Path keys) {
+        LocalStackOptions options = Main.parseArguments("--auth", "jwt", "--jwt-keys", keys.toString());
+        assertEquals(AuthMode.JWT, options.authMode());
+        assertEquals(LocalJwtKey.loadOrCreate(keys).keyId(), options.jwtKey().keyId());
+    }
+
+    @Test
     void badArgumentsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Main.parseArguments("--auth", "basic"));
         assertThrows(IllegalArgumentException.class, () -> Main.parseArguments("--port"));
         assertThrows(IllegalArgumentException.class, () -> Main.parseArguments("--parameter-overrides", "NoEquals"));
         assertThrows(IllegalArgumentException.class, () -> Main.parseArguments("--frobnicate"));

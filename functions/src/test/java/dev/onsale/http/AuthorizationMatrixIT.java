@@ -1,0 +1,271 @@
+package dev.onsale.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.onsale.localstack.LocalJwtKey;
+import dev.onsale.localstack.LocalStack;
+import dev.onsale.localstack.Template;
+import dev.onsale.testing.EmbeddedStack;
+import dev.onsale.testing.Gateway;
+import dev.onsale.testing.JwtStack;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Who may call what: every route of template.yaml, called through the gateway in JWT mode (as API Gateway's
+ * JWT authorizer would guard it) by six callers, against real data (an event, user A's bookings), and the
+ * status each must get. A route of the template without a row here fails the test: nobody adds a route
+ * without deciding who may call it. Every request also says {@code ?user_id=A}, which JWT mode ignores.
+ */
+@ExtendWith(JwtStack.class)
+class AuthorizationMatrixIT {
+
+    /** The callers, in the order each row calls them: the owner last, so the others meet A's booking untouched. */
+    enum Who { NO_TOKEN, EXPIRED, FORGED, USER_B, ADMIN, USER_A }
+
+    /** Every 401 here comes from the gateway's authorizer, with API Gateway's own body. */
+    private static final int UNAUTHORIZED = 401;
+
+    /** A request of one cell. */
+    record Call(String method, String path, String body) {}
+
+    /** One route: its template route key, how to call it (after its own set-up), and who gets what. */
+    record Row(String routeKey, Function<Fixture, Function<Who, Call>> calls, Map<Who, Integer> expected) {}
+
+    private static final List<Row> ROWS = List.of(
+            //                                                                  none  A    B    admin expired forged
+            row("POST /api/v1/events", f -> who -> post("/api/v1/events", tinyEvent("Matrix " + who)),
+                                                                                401, 403, 403, 201, 401, 401),
+            row("GET /api/v1/events",                                           200, 200, 200, 200, 200, 200),
+            row("GET /api/v1/events/{event_id}",                                200, 200, 200, 200, 200, 200),
+            row("GET /api/v1/events/{event_id}/seats",                          401, 200, 200, 200, 401, 401),
+            row("POST /api/v1/bookings", f -> {
+                        long event = f.newEvent();
+                        return who -> post("/api/v1/bookings", hold(event, who.ordinal() + 1));
+                    },                                                          401, 201, 201, 201, 401, 401),
+            row("GET /api/v1/bookings",                                         401, 200, 200, 200, 401, 401),
+            // another's booking is a 404, for an admin too: bookings are their owner's only
+            row("GET /api/v1/bookings/{booking_id}",                            401, 200, 404, 404, 401, 401),
+            row("POST /api/v1/bookings/{booking_id}/confirm", f -> {
+                        long booking = f.bookingOfA();
+                        return who -> post("/api/v1/bookings/" + booking + "/confirm", "");
+                    },                                                          401, 200, 404, 404, 401, 401),
+            row("POST /api/v1/bookings/{booking_id}/cancel", f -> {
+                        long booking = f.bookingOfA();
+                        return who -> post("/api/v1/bookings/" + booking + "/cancel", "");
+                    },                                                          401, 200, 404, 404, 401, 401),
+            row("GET /api/v1/cache/stats",                                      401, 403, 403, 200, 401, 401),
+            row("POST /api/v1/events/{event_id}/waiting-room/enable", f -> {
+                        long event = f.newEvent();
+                        return who -> post("/api/v1/events/" + event + "/waiting-room/enable?max_concurrent=100", "");
+                    },                                                          401, 403, 403, 200, 401, 401),
+            row("POST /api/v1/events/{event_id}/waiting-room/disable", f -> {
+                        long event = f.newEvent();
+                        return who -> post("/api/v1/events/" + event + "/waiting-room/disable", "");
+                    },                                                          401, 403, 403, 200, 401, 401),
+            row("POST /api/v1/events/{event_id}/waiting-room/join",             401, 200, 200, 200, 401, 401),
+            // the queue token is the credential (no authorizer): whoever holds it checks in; what it
+            // yields, an access token, is bound to its user (WaitingRoomTokensJwtIT)
+            row("GET /api/v1/events/{event_id}/waiting-room/status", f -> {
+                        String queueToken = f.queueTokenOfA();
+                        return who -> get("/api/v1/events/" + f.event + "/waiting-room/status?token=" + queueToken);
+                    },                                                          200, 200, 200, 200, 200, 200),
+            row("GET /api/v1/events/{event_id}/waiting-room/stats",             200, 200, 200, 200, 200, 200),
+            row("GET /events/{event_id}/queue",                                 200, 200, 200, 200, 200, 200),
+            // no route matches: the $default route's JSON 404, token or not
+            row("$default", f -> who -> get("/api/v1/no-such-route"),           404, 404, 404, 404, 404, 404));
+
+    private final Gateway api;
+
+    AuthorizationMatrixIT(LocalStack stack) {
+        this.api = new Gateway(stack.gatewayUrl());
+    }
+
+    @Test
+    void everyRouteOfTheTemplateHasARow() {
+        TreeSet<String> missing = new TreeSet<>(templateRoutes());
+        ROWS.forEach(row -> missing.remove(row.routeKey()));
+        assertTrue(missing.isEmpty(), "routes of template.yaml without a row in " + getClass().getSimpleName()
+                + " (decide who may call them): " + missing);
+        TreeSet<String> stale = new TreeSet<>();
+        ROWS.forEach(row -> stale.add(row.routeKey()));
+        stale.removeAll(templateRoutes());
+        assertTrue(stale.isEmpty(), "rows for routes the template does not have: " + stale);
+    }
+
+    @Test
+    void everyCallerGetsTheExpectedStatusOnEveryRoute() {
+        Fixture fixture = new Fixture();
+        List<String> wrong = new ArrayList<>();
+        int cells = 0;
+        for (Row row : ROWS) {
+            Function<Who, Call> calls = row.calls().apply(fixture);
+            for (Who who : Who.values()) {
+                Call call = calls.apply(who);
+                Gateway.Reply reply = send(call, who, fixture);
+                cells++;
+                int expected = row.expected().get(who);
+                if (reply.status() != expected) {
+                    wrong.add("%s as %s: %d, expected %d: %s".formatted(row.routeKey(), who, reply.status(), expected, reply.body()));
+                } else if (expected == UNAUTHORIZED && !"{\"message\":\"Unauthorized\"}".equals(reply.body())) {
+                    wrong.add("%s as %s: a 401 not from the gateway's authorizer: %s".formatted(row.routeKey(), who, reply.body()));
+                }
+            }
+        }
+        assertEquals(ROWS.size() * Who.values().length, cells);
+        assertTrue(wrong.isEmpty(), wrong.size() + " of " + cells + " cells are wrong:\n" + String.join("\n", wrong));
+    }
+
+    @Test
+    void aUsersListHoldsOnlyTheirOwnBookings() {
+        Fixture fixture = new Fixture();
+        long booking = fixture.bookingOfA();
+        String ofA = api.get("/api/v1/bookings", "authorization", JwtStack.bearer(fixture.userA, false)).body();
+        String ofB = api.get("/api/v1/bookings?user_id=" + fixture.userA, "authorization", JwtStack.bearer(fixture.userB, false)).body();
+        assertTrue(ofA.contains("\"id\":" + booking), ofA);
+        assertTrue(!ofB.contains("\"id\":" + booking) && ofB.contains("\"bookings\":[]"), ofB);
+    }
+
+    private Gateway.Reply send(Call call, Who who, Fixture fixture) {
+        String path = call.path() + (call.path().contains("?") ? "&" : "?") + "user_id=" + fixture.userA;
+        List<String> headers = new ArrayList<>(List.of("content-type", "application/json"));
+        String authorization = fixture.authorization(who);
+        if (authorization != null) {
+            headers.addAll(List.of("authorization", authorization));
+        }
+        return api.send(call.method(), path, call.body(), headers.toArray(String[]::new));
+    }
+
+    /** The method and path of every HttpApi event of every function; {@code $default} for one without a path. */
+    private static List<String> templateRoutes() {
+        Template template = Template.load(EmbeddedStack.projectFile("template.yaml"));
+        List<String> routes = new ArrayList<>();
+        for (Template.Resource function : template.resourcesOfType(Template.SERVERLESS_FUNCTION)) {
+            Object events = function.properties().get("Events");
+            if (!(events instanceof Map<?, ?> byName)) {
+                continue;
+            }
+            for (Object event : byName.values()) {
+                if (event instanceof Map<?, ?> definition && "HttpApi".equals(definition.get("Type"))) {
+                    Map<?, ?> properties = definition.get("Properties") instanceof Map<?, ?> p ? p : Map.of();
+                    Object path = properties.get("Path");
+                    routes.add(path == null ? "$default"
+                            : String.valueOf(properties.get("Method")).toUpperCase(Locale.ROOT) + " " + path);
+                }
+            }
+        }
+        return routes;
+    }
+
+    /**
+     * A row whose route is called as its key says: {@code {event_id}} is the fixture's event, {@code {booking_id}}
+     * A's booking; any other path parameter needs a row with its own calls. A public route (say
+     * {@code GET /openapi.json}) is one line: {@code row("GET /openapi.json", 200, 200, 200, 200, 200, 200)}.
+     */
+    private static Row row(String routeKey, int none, int userA, int userB, int admin, int expired, int forged) {
+        return row(routeKey, f -> {
+            String[] methodAndPath = routeKey.split(" ", 2);
+            String path = methodAndPath[1].replace("{event_id}", String.valueOf(f.event));
+            if (path.contains("{booking_id}")) {
+                path = path.replace("{booking_id}", String.valueOf(f.sharedBookingOfA()));
+            }
+            if (path.contains("{")) {
+                throw new IllegalStateException(routeKey + " has a path parameter the default calls cannot fill: give its row its calls");
+            }
+            Call call = new Call(methodAndPath[0], path, methodAndPath[0].equals("GET") ? null : "");
+            return who -> call;
+        }, none, userA, userB, admin, expired, forged);
+    }
+
+    private static Row row(String routeKey, Function<Fixture, Function<Who, Call>> calls,
+                           int none, int userA, int userB, int admin, int expired, int forged) {
+        Map<Who, Integer> expected = new EnumMap<>(Who.class);
+        expected.putAll(Map.of(Who.NO_TOKEN, none, Who.USER_A, userA, Who.USER_B, userB, Who.ADMIN, admin,
+                Who.EXPIRED, expired, Who.FORGED, forged));
+        return new Row(routeKey, calls, expected);
+    }
+
+    private static Call get(String path) {
+        return new Call("GET", path, null);
+    }
+
+    private static Call post(String path, String body) {
+        return new Call("POST", path, body);
+    }
+
+    private static String hold(long eventId, int seat) {
+        return "{\"event_id\": " + eventId + ", \"seat_ids\": [" + seat + "]}";
+    }
+
+    private static String tinyEvent(String name) {
+        return """
+                {"name": "%s", "venue": "Matrix Hall", "starts_at": "2027-06-01T19:30:00Z",
+                 "sections": [{"name": "Floor", "rows": 1, "seats_per_row": 10, "price": 10.00}]}
+                """.formatted(name);
+    }
+
+    /** Real data on the JWT stack: users A and B, an admin, an event, and A's bookings and queue place. */
+    final class Fixture {
+        final String userA = "a-" + UUID.randomUUID().toString().substring(0, 8);
+        final String userB = "b-" + UUID.randomUUID().toString().substring(0, 8);
+        final String adminUser = "admin-" + UUID.randomUUID().toString().substring(0, 8);
+        final long event = newEvent();
+        private final Map<Who, String> authorizations = new LinkedHashMap<>();
+        private Long sharedBooking;
+
+        Fixture() {
+            authorizations.put(Who.USER_A, JwtStack.bearer(userA, false));
+            authorizations.put(Who.USER_B, JwtStack.bearer(userB, false));
+            authorizations.put(Who.ADMIN, JwtStack.bearer(adminUser, true));
+            // A's admin claims, expired; and A's admin claims signed by a key the gateway does not trust
+            authorizations.put(Who.EXPIRED, "Bearer " + JwtStack.tokens().expiredToken(userA, true));
+            ObjectNode claims = JwtStack.tokens().claims(userA, true, Instant.now(), Duration.ofHours(1));
+            authorizations.put(Who.FORGED, "Bearer " + LocalJwtKey.generate().sign(JwtStack.tokens().key().header(), claims));
+        }
+
+        String authorization(Who who) {
+            return authorizations.get(who);
+        }
+
+        long newEvent() {
+            Gateway.Reply created = api.post("/api/v1/events", tinyEvent("Matrix event"),
+                    "authorization", JwtStack.bearer("matrix-admin", true));
+            assertEquals(201, created.status(), created.body());
+            return created.json().get("id").asLong();
+        }
+
+        /** A new live hold of A's, on an event of its own (a user may hold only so many per event). */
+        long bookingOfA() {
+            Gateway.Reply held = api.post("/api/v1/bookings", hold(newEvent(), 1), "authorization", authorization(Who.USER_A));
+            assertEquals(201, held.status(), held.body());
+            return held.json().get("id").asLong();
+        }
+
+        long sharedBookingOfA() {
+            if (sharedBooking == null) {
+                sharedBooking = bookingOfA();
+            }
+            return sharedBooking;
+        }
+
+        String queueTokenOfA() {
+            Gateway.Reply joined = api.post("/api/v1/events/" + event + "/waiting-room/join", "",
+                    "authorization", authorization(Who.USER_A));
+            assertEquals(200, joined.status(), joined.body());
+            return joined.json().get("token").asText();
+        }
+    }
+}
