@@ -30,6 +30,11 @@ final class LocalHttpApi implements AutoCloseable {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+        // API Gateway keeps every client's keep-alive connection; the JDK server closes idle ones beyond 200,
+        // which makes a crowd of clients reconnect on nearly every request
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", "10000");
+        }
     }
 
     private final HttpServer server;
