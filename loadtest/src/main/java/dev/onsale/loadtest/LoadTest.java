@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -81,13 +82,18 @@ public final class LoadTest {
             RouteStats stats = new RouteStats();
             OnSaleMix mix = new OnSaleMix(http, stats, saleEvent, queueEvent, options.seats(), options.users(),
                     options.addresses(), options.bots(), options.mix());
+            Optional<ProcessHandle> stackProcess = stack != null ? ProcessHandle.of(stack.pid())
+                    : options.stackPid() != null ? ProcessHandle.of(options.stackPid()) : Optional.empty();
+            CpuTimes cpuBefore = CpuTimes.now(stackProcess);
+            long answeredBefore = stats.answered.sum();
             Drive drive = drive(options, mix, stats);
+            String cpu = CpuTimes.perAnswer(cpuBefore, CpuTimes.now(stackProcess), stats.answered.sum() - answeredBefore);
             String loadAfter = loadAverage();
 
             OversellCheck.Result audit = new OversellAudit(http, OnSaleMix.loopback(9, 0, 2), AUDITOR_USER)
                     .run(saleEvent, mix.buyers());
             report(out, options, commandLine, url, stack != null, stats, drive, http.connectionsOpened(), audit,
-                    mix.buyers().size(), loadBefore, loadAfter);
+                    mix.buyers().size(), cpu, loadBefore, loadAfter);
             return audit.passed() ? 0 : 1;
         } finally {
             if (stack != null) {
@@ -213,7 +219,7 @@ public final class LoadTest {
     }
 
     private static void report(PrintStream out, LoadTestOptions options, String commandLine, URI url, boolean ownStack,
-                               RouteStats stats, Drive drive, long connections, OversellCheck.Result audit, int buyers,
+                               RouteStats stats, Drive drive, long connections, OversellCheck.Result audit, int buyers, String cpu,
                                String loadBefore, String loadAfter) {
         out.println();
         out.printf("onsale load test: %s, %s%n", options.mode(), Instant.now().truncatedTo(ChronoUnit.SECONDS));
@@ -230,6 +236,7 @@ public final class LoadTest {
                 options.bots(), options.mix());
         out.printf("  generator %,d connections opened, peak %,d in flight, %,d requests skipped (over --max-in-flight), %,d unanswered at the end%n",
                 connections, drive.peakInFlight(), drive.skipped(), drive.unanswered());
+        out.printf("  cpu       %s (warm-up included)%n", cpu);
         out.println();
         out.printf("%-46s %9s %9s %8s %8s %8s %8s %8s  %s%n", "route", "count", "req/s", "p50 ms", "p99 ms",
                 "p99.9 ms", "max ms", "429", "statuses");

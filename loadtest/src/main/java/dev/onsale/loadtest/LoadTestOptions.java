@@ -14,7 +14,7 @@ import java.util.Map;
 record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate, int concurrency, int users,
                        int addresses, int bots, int seats, Map<OnSaleMix.Action, Integer> mix, URI url,
                        Path template, Path codeJar, Path parameters, List<String> stackJavaOptions, Path stackLog,
-                       int maxInFlight) {
+                       int maxInFlight, Long stackPid) {
 
     static final String USAGE = """
             usage: scripts/loadtest [--mode onsale|seatmap|trivial] [--duration 30s] [--warmup 5s]
@@ -40,6 +40,7 @@ record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate
                              auth mode with dev admins (it creates two events)
               --stack-java-options  JVM options of the stack's own JVM, e.g. "-XX:StartFlightRecording=..."
               --max-in-flight       open loop: requests outstanding before the generator skips (and counts) one
+              --stack-pid           with --url: the stack's process id, to report its CPU time per answer
             """;
 
     static LoadTestOptions parse(String... args) {
@@ -59,7 +60,8 @@ record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate
         Path parameters = Path.of("localstack/template-parameters.properties");
         List<String> stackJavaOptions = new ArrayList<>();
         Path stackLog = Path.of("loadtest/target/loadtest-stack.log");
-        int maxInFlight = 20_000;
+        int maxInFlight = 5_000;
+        Long stackPid = null;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             String value = i + 1 < args.length ? args[i + 1] : null;
@@ -86,6 +88,7 @@ record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate
                         .filter(part -> !part.isEmpty()).toList());
                 case "--stack-log" -> stackLog = Path.of(value);
                 case "--max-in-flight" -> maxInFlight = positive(option, value);
+                case "--stack-pid" -> stackPid = (long) positive(option, value);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
@@ -100,7 +103,7 @@ record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate
         }
         int offered = rate != null ? rate : mode.equals("onsale") ? 2_000 : 10_000;
         return new LoadTestOptions(mode, duration, warmup, offered, concurrency, users, addresses, bots, seats, weights,
-                url, template, codeJar, parameters, List.copyOf(stackJavaOptions), stackLog, maxInFlight);
+                url, template, codeJar, parameters, List.copyOf(stackJavaOptions), stackLog, maxInFlight, stackPid);
     }
 
     boolean openLoop() {
