@@ -44,6 +44,10 @@ final class OversellAudit {
         for (int attempt = 1; ; attempt++) {
             HttpConnections.Response response = http.get(auditorAddress,
                     "/api/v1/events/" + eventId + "/seats?format=full&user_id=" + auditorUser);
+            if (response.status() >= 500 && attempt < 10) {
+                Thread.sleep(1_000); // busy (e.g. still rebuilding after an overload): the answer will come
+                continue;
+            }
             if (response.status() != 200) {
                 throw new IOException("seat map answered " + response.status() + ": " + response.text());
             }
@@ -91,8 +95,12 @@ final class OversellAudit {
     private void readBookings(long eventId, String user, Collection<OversellCheck.BookingRecord> found) throws IOException {
         String before = null;
         do {
-            HttpConnections.Response response = http.get(auditorAddress,
-                    "/api/v1/bookings?limit=100&user_id=" + user + (before == null ? "" : "&before=" + before));
+            String target = "/api/v1/bookings?limit=100&user_id=" + user + (before == null ? "" : "&before=" + before);
+            HttpConnections.Response response = http.get(auditorAddress, target);
+            for (int attempt = 1; response.status() >= 500 && attempt < 5; attempt++) {
+                sleep(attempt * 500L);
+                response = http.get(auditorAddress, target);
+            }
             if (response.status() != 200) {
                 throw new IOException("bookings of " + user + " answered " + response.status() + ": " + response.text());
             }
@@ -109,6 +117,15 @@ final class OversellAudit {
             before = page.path("next_before").isNull() || page.path("next_before").isMissingNode()
                     ? null : page.path("next_before").asText();
         } while (before != null);
+    }
+
+    private static void sleep(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     private static Instant instant(JsonNode value) {
