@@ -18,6 +18,7 @@ final class LocalHttpApi implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalHttpApi.class);
     private static final int BACKLOG = 1024;
+    private static final byte[] NO_BODY = new byte[0];
 
     private final LocalHttpServer server;
     private final RouteTable routes;
@@ -72,7 +73,7 @@ final class LocalHttpApi implements AutoCloseable {
 
     private void route(HttpExchange exchange, String requestId) throws IOException {
         try {
-            byte[] body = exchange.getRequestBody().readAllBytes();
+            byte[] body = hasBody(exchange) ? exchange.getRequestBody().readAllBytes() : NO_BODY;
             String method = exchange.getRequestMethod();
             String rawPath = exchange.getRequestURI().getRawPath();
             if (jwks != null && method.equals("GET") && rawPath.equals(JWKS_PATH)) {
@@ -120,6 +121,12 @@ final class LocalHttpApi implements AutoCloseable {
             return;
         }
         payload.writeResponse(exchange, result, requestId);
+    }
+
+    /** Most requests are GETs without a body: readAllBytes would still allocate its 16 KB buffer for each. */
+    private static boolean hasBody(HttpExchange exchange) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        return exchange.getRequestHeaders().containsKey("Transfer-Encoding") || (length != null && !length.equals("0"));
     }
 
     private static String errorJson(String error, String detail) {

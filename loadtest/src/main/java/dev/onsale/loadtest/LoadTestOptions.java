@@ -1,0 +1,169 @@
+package dev.onsale.loadtest;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The command line of {@link LoadTest}; see {@link #USAGE}. */
+record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate, int concurrency, int users,
+                       int addresses, int bots, int seats, Map<OnSaleMix.Action, Integer> mix, URI url,
+                       Path template, Path codeJar, Path parameters, List<String> stackJavaOptions, Path stackLog,
+                       int maxInFlight, Long stackPid) {
+
+    static final String USAGE = """
+            usage: scripts/loadtest [--mode onsale|seatmap|trivial] [--duration 30s] [--warmup 5s]
+                                    [--rate N | --concurrency N] [--users N] [--addresses N] [--seats N]
+                                    [--mix seatmap=85,overlimit=3,queue=5,hold=3,stats=4,notfound=0]
+                                    [--url URL] [--stack-java-options "..."]
+              --mode         onsale (default): the on-sale mix at 2,000 req/s; seatmap: seat-map reads only at
+                             10,000 req/s (the goal); trivial: the gateway's own 404 (no function) at 10,000 req/s
+              --duration     measured time, after --warmup (default 30s, 5s); 500ms, 30s, 2m
+              --rate         requests/s offered, open loop: latency counts from when each request was due
+              --concurrency  closed loop instead: N virtual threads, each sending as soon as it has its answer
+              --users        distinct fans reading the seat map, taken in turn (default 50,000: ~12 reads a
+                             minute each at 10,000/s, under the per-user limit of 20)
+              --addresses    distinct source addresses 127.10.x.y the fans are spread over (default 1,024:
+                             under the per-address limit of 600/min at 10,000/s)
+              --bots         users over their limits, on addresses of their own (default 16)
+              --seats        seats of the on-sale event (default 2,000)
+              --mix          weights of: seatmap (a fan reads the seat map), overlimit (a bot reads it),
+                             queue (join the waiting room of a second event, check in every second, read
+                             its seat map once admitted), hold (a new buyer holds 1-4 random seats, then
+                             confirms 80%, cancels 10%), stats (waiting-room stats), notfound (gateway 404)
+              --url          a running stack (scripts/dev) instead of a stack of its own; it must be in dev
+                             auth mode with dev admins (it creates two events)
+              --stack-java-options  JVM options of the stack's own JVM, e.g. "-XX:StartFlightRecording=..."
+              --max-in-flight       open loop: requests outstanding before the generator skips (and counts) one
+              --stack-pid           with --url: the stack's process id, to report its CPU time per answer
+            """;
+
+    static LoadTestOptions parse(String... args) {
+        String mode = "onsale";
+        Duration duration = Duration.ofSeconds(30);
+        Duration warmup = Duration.ofSeconds(5);
+        Integer rate = null;
+        int concurrency = 0;
+        int users = 50_000;
+        int addresses = 1_024;
+        int bots = 16;
+        int seats = 2_000;
+        String mix = null;
+        URI url = null;
+        Path template = Path.of("template.yaml");
+        Path codeJar = Path.of("functions/target/functions.jar");
+        Path parameters = Path.of("localstack/template-parameters.properties");
+        List<String> stackJavaOptions = new ArrayList<>();
+        Path stackLog = Path.of("loadtest/target/loadtest-stack.log");
+        int maxInFlight = 5_000;
+        Long stackPid = null;
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            if (value == null) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            i++;
+            switch (option) {
+                case "--mode" -> mode = value;
+                case "--duration" -> duration = duration(value);
+                case "--warmup" -> warmup = duration(value);
+                case "--rate" -> rate = positive(option, value);
+                case "--concurrency" -> concurrency = positive(option, value);
+                case "--users" -> users = positive(option, value);
+                case "--addresses" -> addresses = Math.min(positive(option, value), 250 * 250);
+                case "--bots" -> bots = positive(option, value);
+                case "--seats" -> seats = positive(option, value);
+                case "--mix" -> mix = value;
+                case "--url" -> url = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+                case "--template" -> template = Path.of(value);
+                case "--code-jar" -> codeJar = Path.of(value);
+                case "--parameters" -> parameters = Path.of(value);
+                case "--stack-java-options" -> stackJavaOptions.addAll(Arrays.stream(value.trim().split("\\s+"))
+                        .filter(part -> !part.isEmpty()).toList());
+                case "--stack-log" -> stackLog = Path.of(value);
+                case "--max-in-flight" -> maxInFlight = positive(option, value);
+                case "--stack-pid" -> stackPid = (long) positive(option, value);
+                default -> throw new IllegalArgumentException("unknown option " + option);
+            }
+        }
+        Map<OnSaleMix.Action, Integer> weights = switch (mode) {
+            case "onsale" -> mix("seatmap=85,overlimit=3,queue=5,hold=3,stats=4");
+            case "seatmap" -> mix("seatmap=100");
+            case "trivial" -> mix("notfound=100");
+            default -> throw new IllegalArgumentException("--mode is onsale, seatmap or trivial, not " + mode);
+        };
+        if (mix != null) {
+            weights = mix(mix);
+        }
+        int offered = rate != null ? rate : mode.equals("onsale") ? 2_000 : 10_000;
+        return new LoadTestOptions(mode, duration, warmup, offered, concurrency, users, addresses, bots, seats, weights,
+                url, template, codeJar, parameters, List.copyOf(stackJavaOptions), stackLog, maxInFlight, stackPid);
+    }
+
+    boolean openLoop() {
+        return concurrency == 0;
+    }
+
+    static Map<OnSaleMix.Action, Integer> mix(String text) {
+        Map<OnSaleMix.Action, Integer> weights = new EnumMap<>(OnSaleMix.Action.class);
+        for (String part : text.split(",")) {
+            String[] pair = part.trim().split("=");
+            if (pair.length != 2) {
+                throw new IllegalArgumentException("--mix wants name=weight,..., got " + part);
+            }
+            OnSaleMix.Action action;
+            try {
+                action = OnSaleMix.Action.valueOf(pair[0].trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--mix: unknown action " + pair[0] + " (seatmap, overlimit, queue, hold, stats, notfound)");
+            }
+            int weight = Integer.parseInt(pair[1].trim());
+            if (weight < 0) {
+                throw new IllegalArgumentException("--mix: negative weight " + part);
+            }
+            if (weight > 0) {
+                weights.put(action, weight);
+            }
+        }
+        if (weights.isEmpty()) {
+            throw new IllegalArgumentException("--mix needs a positive weight");
+        }
+        return weights;
+    }
+
+    static Duration duration(String text) {
+        String value = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (value.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+            }
+            if (value.endsWith("s")) {
+                return Duration.ofMillis((long) (Double.parseDouble(value.substring(0, value.length() - 1)) * 1000));
+            }
+            if (value.endsWith("m")) {
+                return Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)) * 60);
+            }
+            return Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a duration: " + text + " (e.g. 30s, 2m, 500ms)");
+        }
+    }
+
+    private static int positive(String option, String value) {
+        try {
+            int number = Integer.parseInt(value.replace("_", "").replace(",", ""));
+            if (number > 0) {
+                return number;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw new IllegalArgumentException(option + " wants a positive whole number, got " + value);
+    }
+}
