@@ -70,6 +70,8 @@ public final class HoldExpiryHandler implements RequestHandler<SQSEvent, SQSBatc
                     .field("cold_start", coldStart).finish());
         }
         metrics.end(now).forEach(sink::write);
+    }
+
     /** This function's SnapStart hooks (what the runtime calls around the snapshot). */
     public SnapStart snapStart() {
         return snapStart;
