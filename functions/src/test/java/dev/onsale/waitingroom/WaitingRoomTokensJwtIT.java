@@ -1,24 +1,25 @@
 package dev.onsale.waitingroom;
 
+import static dev.onsale.testing.Replies.untilNot503;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.onsale.localstack.LocalStack;
-import dev.onsale.testing.Events;
 import dev.onsale.testing.Gateway;
 import dev.onsale.testing.JwtStack;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Waiting-room tokens with callers the JWT authorizer vouched for: a token of user A for event 1 lets
  * neither user B nor event 2 in, however it is presented.
  */
-@ExtendWith(JwtStack.class)
 class WaitingRoomTokensJwtIT {
     private static final String TOKEN = AdmissionGuard.TOKEN_HEADER;
+    private static final String SMALL_EVENT = """
+            {"name": "JWT queue", "venue": "Test Hall", "starts_at": "2027-06-01T19:30:00Z",
+             "sections": [{"name": "Floor", "rows": 1, "seats_per_row": 10, "price": 20.00}]}
+            """;
     private final Gateway api;
     private final String admin = JwtStack.bearer("wr-admin", true);
     private final String userA = "wr-a-" + UUID.randomUUID().toString().substring(0, 8);
@@ -26,35 +27,36 @@ class WaitingRoomTokensJwtIT {
     private final String bearerA = JwtStack.bearer(userA, false);
     private final String bearerB = JwtStack.bearer(userB, false);
 
-    WaitingRoomTokensJwtIT(LocalStack stack) {
-        this.api = new Gateway(stack.gatewayUrl());
+    WaitingRoomTokensJwtIT() {
+        this.api = new Gateway(JwtStack.gatewayUrl());
     }
 
     private long eventBehindItsRoom() {
-        long eventId = api.post("/api/v1/events", Events.concert("JWT queue", 1), "authorization", admin).json().get("id").asLong();
-        assertEquals(200, api.post("/api/v1/events/" + eventId + "/waiting-room/enable?max_concurrent=10&session_duration=300", "",
-                "authorization", admin).status());
+        long eventId = untilNot503(() -> api.post("/api/v1/events", SMALL_EVENT, "authorization", admin)).json().get("id").asLong();
+        assertEquals(200, untilNot503(() -> api.post("/api/v1/events/" + eventId + "/waiting-room/enable?max_concurrent=10&session_duration=300", "",
+                "authorization", admin)).status());
         return eventId;
     }
 
     private String queueToken(long eventId, String bearer) {
-        Gateway.Reply joined = api.post("/api/v1/events/" + eventId + "/waiting-room/join", "", "authorization", bearer);
+        Gateway.Reply joined = untilNot503(() -> api.post("/api/v1/events/" + eventId + "/waiting-room/join", "", "authorization", bearer));
         assertEquals(200, joined.status(), joined.body());
         return joined.json().get("token").asText();
     }
 
     private JsonNode status(long eventId, String queueToken) {
-        return api.get("/api/v1/events/" + eventId + "/waiting-room/status?token=" + queueToken).json();
+        return untilNot503(() -> api.get("/api/v1/events/" + eventId + "/waiting-room/status?token=" + queueToken)).json();
     }
 
     private Gateway.Reply seats(long eventId, String bearer, String accessToken) {
         String path = "/api/v1/events/" + eventId + "/seats";
-        return accessToken == null ? api.get(path, "authorization", bearer) : api.get(path, "authorization", bearer, TOKEN, accessToken);
+        return untilNot503(() -> accessToken == null ? api.get(path, "authorization", bearer)
+                : api.get(path, "authorization", bearer, TOKEN, accessToken));
     }
 
     private Gateway.Reply hold(long eventId, String bearer, String accessToken) {
-        return api.post("/api/v1/bookings", "{\"event_id\": " + eventId + ", \"seat_ids\": [7]}",
-                "authorization", bearer, TOKEN, accessToken);
+        return untilNot503(() -> api.post("/api/v1/bookings", "{\"event_id\": " + eventId + ", \"seat_ids\": [7]}",
+                "authorization", bearer, TOKEN, accessToken));
     }
 
     @Test

@@ -18,7 +18,8 @@ record HttpRoute(String method, String path, LocalFunction function, Authorizati
      *
      * @param issuer         the authorizer's {@code JwtConfiguration.issuer}
      * @param audiences      its {@code JwtConfiguration.audience}
-     * @param identityHeader the header of its {@code IdentitySource} (default Authorization)
+     * @param identityHeader the header of its {@code IdentitySource} (default Authorization); null when the
+     *                       source is not a header, which the local gateway cannot read
      */
     record Authorization(String authorizerName, List<String> scopes, String issuer, List<String> audiences,
                          String identityHeader) {}

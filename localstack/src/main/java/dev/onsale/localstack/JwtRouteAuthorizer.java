@@ -53,7 +53,7 @@ final class JwtRouteAuthorizer implements RouteAuthorizer {
 
     /** The identity source may hold the token alone or prefixed with "Bearer ", as API Gateway accepts. */
     private static String bearerToken(Map<String, String> headers, String identityHeader) {
-        String value = headers == null ? null : headers.get(identityHeader.toLowerCase(Locale.ROOT));
+        String value = headers == null || identityHeader == null ? null : headers.get(identityHeader.toLowerCase(Locale.ROOT));
         if (value == null) {
             return null;
         }

@@ -79,6 +79,8 @@ public final class LocalStack implements AutoCloseable {
     private LocalHttpApi httpApi;
     private Duration startupTime;
     private LocalJwtKey jwtKey;
+    private String apiId;
+    private final List<LocalHttpApi> extraGateways = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private LocalStack(LocalStackOptions options) {
         this.options = options;
@@ -116,6 +118,30 @@ public final class LocalStack implements AutoCloseable {
      */
     public java.util.Optional<LocalJwtKey> jwtKey() {
         return java.util.Optional.ofNullable(jwtKey);
+    }
+
+    /**
+     * Serves the same routes and function instances on a second local HTTP API (a free port) whose gateway
+     * authorizes in another mode: e.g. JWT beside the dev-mode one, without a second stack. It stops with
+     * the stack.
+     *
+     * @param jwtKey in JWT mode, the local issuer's key the gateway trusts (required then)
+     * @return the second gateway's URL
+     */
+    public URI startGateway(AuthMode mode, LocalJwtKey jwtKey) {
+        if (mode == AuthMode.JWT && jwtKey == null) {
+            throw new IllegalArgumentException("a JWT-mode gateway needs the issuer's key");
+        }
+        RouteAuthorizer authorizer = RouteAuthorizer.forMode(mode, options.devAdmin(), options.devAdminGroup(), jwtKey,
+                Clock.systemUTC());
+        LocalHttpApi gateway = LocalHttpApi.start(0, routes, authorizer, apiId,
+                mode == AuthMode.JWT ? jwtKey.jwks() : null);
+        extraGateways.add(gateway);
+        if (closed.get()) {
+            gateway.close();
+            throw new IllegalStateException("the stack is closed");
+        }
+        return gateway.url();
     }
 
     /** A DynamoDB client (SDK v2, Apache HTTP client) pointed at the stack's DynamoDB. */
@@ -222,6 +248,7 @@ public final class LocalStack implements AutoCloseable {
         pollers.forEach(SqsEventSourcePoller::signalStop);
         pollers.forEach(poller -> stopPart("SQS poller " + poller.description(), poller));
         stopPart("HTTP API", httpApi);
+        extraGateways.forEach(gateway -> stopPart("HTTP API " + gateway.url(), gateway));
         stopPart("SQS client", sqs);
         stopPart("DynamoDB client", dynamoDb);
         stopPart("ElasticMQ", elasticMq);
@@ -418,7 +445,7 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         routes = new RouteTable(all);
-        String apiId = template.resourcesOfType(Template.SERVERLESS_HTTP_API).stream()
+        apiId = template.resourcesOfType(Template.SERVERLESS_HTTP_API).stream()
                 .map(api -> physical.ref(api.logicalId())).findFirst().orElse("local-ServerlessHttpApi");
         if (options.authMode() == AuthMode.JWT) {
             jwtKey = options.jwtKey() != null ? options.jwtKey() : LocalJwtKey.generate();
@@ -448,12 +475,15 @@ public final class LocalStack implements AutoCloseable {
         }
         ResourceProperties jwt = authorizer.nested("JwtConfiguration");
         String identitySource = authorizer.strings("IdentitySource").stream().findFirst().orElse(DEFAULT_IDENTITY_SOURCE);
-        if (!identitySource.startsWith(HEADER_IDENTITY_SOURCE)) {
-            throw new IllegalArgumentException(event.apiLogicalId() + " authorizer " + name
-                    + ": the local gateway reads JWTs from a header ($request.header.NAME), not " + identitySource);
+        String identityHeader = null;
+        if (identitySource.startsWith(HEADER_IDENTITY_SOURCE)) {
+            identityHeader = identitySource.substring(HEADER_IDENTITY_SOURCE.length());
+        } else if (options.authMode() == AuthMode.JWT) {
+            log.warn("{}: the local gateway reads JWTs from a header ($request.header.NAME), not {}; every token is refused",
+                    name, identitySource);
         }
         return new HttpRoute.Authorization(name, event.authorizationScopes(), jwt.string("issuer"),
-                jwt.strings("audience"), identitySource.substring(HEADER_IDENTITY_SOURCE.length()));
+                jwt.strings("audience"), identityHeader);
     }
 
     private void startPollers() {

@@ -12,39 +12,26 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The local gateway in JWT mode: API Gateway's JWT authorizer in front of the test template's routes. */
 class JwtGatewayIT {
 
-    private static final String ISSUER = "https://issuer.test/pool";
+    private static final String ISSUER = TestStack.ISSUER;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final LocalJwtKey KEY = LocalJwtKey.generate();
     private static final LocalTokenIssuer TOKENS = new LocalTokenIssuer(KEY, ISSUER, "aud-2", "admin", Clock.systemUTC());
-    private static LocalStack stack;
+    private static URI gateway;
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(LocalStackOptions.builder()
-                .template(TestStack.TEMPLATE)
-                .port(0)
-                .stackName("jwt-test-stack")
-                .parameterOverride("Issuer", ISSUER)
-                .authMode(AuthMode.JWT)
-                .jwtKey(KEY)
-                .pollers(false)
-                .build());
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
+        // the shared test stack's routes and functions, behind a second gateway in JWT mode
+        gateway = TestStack.get().startGateway(AuthMode.JWT, KEY);
     }
 
     private static HttpResponse<String> send(String method, String path, String authorization) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway + path))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (authorization != null) {
             request.header("Authorization", authorization);

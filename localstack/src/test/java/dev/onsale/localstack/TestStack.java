@@ -10,6 +10,8 @@ final class TestStack {
 
     static final Path TEMPLATE = Path.of("src/test/resources/test-template.yaml");
     static final String STACK_NAME = "test-stack";
+    /** The JWT issuer of the test template's authorizer (for the JWT-mode gateway of {@link JwtGatewayIT}). */
+    static final String ISSUER = "https://issuer.test/pool";
 
     private static LocalStack stack;
 
@@ -21,6 +23,7 @@ final class TestStack {
                     .template(TEMPLATE)
                     .port(0)
                     .stackName(STACK_NAME)
+                    .parameterOverride("Issuer", ISSUER)
                     .build());
         }
         return stack;
