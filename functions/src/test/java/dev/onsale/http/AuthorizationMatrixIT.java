@@ -83,6 +83,9 @@ class AuthorizationMatrixIT {
                     },                                                          200, 200, 200, 200, 200, 200),
             row("GET /api/v1/events/{event_id}/waiting-room/stats",             200, 200, 200, 200, 200, 200),
             row("GET /events/{event_id}/queue",                                 200, 200, 200, 200, 200, 200),
+            row("GET /openapi.json",                                            200, 200, 200, 200, 200, 200),
+            row("GET /docs",                                                    200, 200, 200, 200, 200, 200),
+            row("GET /docs/{file}", "/docs/swagger-ui.css",                     200, 200, 200, 200, 200, 200),
             // no route matches: the $default route's JSON 404, token or not
             row("$default", f -> who -> get("/api/v1/no-such-route"),           404, 404, 404, 404, 404, 404));
 
