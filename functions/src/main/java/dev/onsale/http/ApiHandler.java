@@ -5,7 +5,9 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.onsale.platform.SnapStart;
+import io.lettuce.core.RedisException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * The edge of every HTTP function: reads the request, runs the route's guards (one Redis round trip),
@@ -48,8 +50,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
                 }
             };
         } catch (RuntimeException e) {
-            if (e instanceof AwsServiceException aws && aws.isThrottlingException()) {
-                // throttled past the SDK's own retries (a read, say): an overload that passes, not a bug
+            if (isPassingOverload(e)) {
                 return recording.end(ApiResponse.error(503, "service_busy", "We are very busy right now; retry in a moment")
                         .header("retry-after", "1")).toApiGateway();
             }
@@ -57,6 +58,17 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
             return recording.failed(e, ApiResponse.error(500, "internal_error",
                     "Something went wrong on our side; request id " + request.requestId())).toApiGateway();
         }
+    }
+
+    /**
+     * Throttled past the SDK's own retries, or a dependency that did not answer in time (a client-side
+     * timeout or lost connection to DynamoDB or Redis): an overload that passes, not a bug, so 503 with
+     * Retry-After rather than 500.
+     */
+    private static boolean isPassingOverload(RuntimeException e) {
+        return e instanceof AwsServiceException aws && aws.isThrottlingException()
+                || e instanceof SdkClientException
+                || e instanceof RedisException;
     }
 
     private ApiResponse answer(ApiRequest request) {
