@@ -109,7 +109,9 @@ public final class CatalogService {
     }
 
     public EventPage events(Optional<Long> before, int limit) {
-        long start = before.orElseGet(() -> store.lastEventId() + 1);
+        // no event is newer than the counter: a cursor far above it would page through empty ids forever
+        long newest = store.lastEventId() + 1;
+        long start = before.map(cursor -> Math.min(cursor, newest)).orElse(newest);
         List<Event> page = store.listBefore(start, limit + 1);
         boolean more = page.size() > limit;
         List<Event> shown = more ? page.subList(0, limit) : page;

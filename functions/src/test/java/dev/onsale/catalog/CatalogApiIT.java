@@ -163,4 +163,13 @@ class CatalogApiIT {
         assertEquals(201, reply.status(), reply.body());
         assertEquals(2, api.get("/api/v1/events/" + reply.json().get("id").asLong()).json().get("total_seats").asInt());
     }
+
+    @Test
+    void aCursorFarAboveEveryEventIsTheFirstPage() {
+        // ?before=2147483648 once paged through two billion empty ids, 100 per DynamoDB call (found by HostileInputIT)
+        createEvent("Cursor", 1);
+        Gateway.Reply far = api.get("/api/v1/events?limit=3&before=900000000000000000");
+        assertEquals(200, far.status(), far.body());
+        assertEquals(api.get("/api/v1/events?limit=3").json().get("events"), far.json().get("events"));
+    }
 }
