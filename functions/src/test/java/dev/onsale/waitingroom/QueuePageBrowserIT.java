@@ -2,21 +2,16 @@ package dev.onsale.waitingroom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.onsale.localstack.LocalStack;
 import dev.onsale.platform.Redis;
 import dev.onsale.testing.EmbeddedStack;
+import dev.onsale.testing.HeadlessChromium;
 import dev.onsale.testing.Events;
 import dev.onsale.testing.Gateway;
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,9 +19,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -35,14 +27,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @ExtendWith(EmbeddedStack.class)
 class QueuePageBrowserIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
     private final LocalStack stack;
     private final Gateway api;
     private final Redis redis = Redis.dedicated(Rooms.config().redis());
     private final WaitingRoomService rooms = Rooms.service(redis, Duration.ofSeconds(30));
-    private Path profile;
+    private HeadlessChromium chromium;
     private WebDriver browser;
 
     QueuePageBrowserIT(LocalStack stack) {
@@ -51,34 +40,17 @@ class QueuePageBrowserIT {
     }
 
     @BeforeEach
-    void startBrowser() throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "browser test skipped: no Chromium at " + CHROMIUM + " with " + CHROMEDRIVER
-                        + " (apt-get install chromium chromium-driver; .ci/run installs them)");
-        profile = Files.createTempDirectory(Path.of("target"), "chromium-profile");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + profile.toAbsolutePath());
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(service, options);
+    void startBrowser() {
+        chromium = HeadlessChromium.start();
+        browser = chromium.browser();
     }
 
     @AfterEach
-    void stopBrowser() throws IOException {
-        if (browser != null) {
-            browser.quit();
+    void stopBrowser() {
+        if (chromium != null) {
+            chromium.close();
         }
         redis.close();
-        if (profile != null) {
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
     }
 
     private String state() {
