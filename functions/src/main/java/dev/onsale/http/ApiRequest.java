@@ -32,6 +32,7 @@ public final class ApiRequest {
 
     private final APIGatewayV2HTTPEvent event;
     private final String adminGroup;
+    private Caller caller;
 
     public ApiRequest(APIGatewayV2HTTPEvent event, String adminGroup) {
         this.event = event;
@@ -322,12 +323,15 @@ public final class ApiRequest {
         return path.isEmpty() ? "the body" : "'" + path + "'";
     }
 
+    /** Read from the claims once: the guards, the handler and the request's log line all ask. */
     public Caller caller() {
-        var context = event.getRequestContext();
-        if (context == null || context.getAuthorizer() == null || context.getAuthorizer().getJwt() == null) {
-            return Caller.ANONYMOUS;
+        if (caller == null) {
+            var context = event.getRequestContext();
+            caller = context == null || context.getAuthorizer() == null || context.getAuthorizer().getJwt() == null
+                    ? Caller.ANONYMOUS
+                    : Caller.fromClaims(context.getAuthorizer().getJwt().getClaims(), adminGroup);
         }
-        return Caller.fromClaims(context.getAuthorizer().getJwt().getClaims(), adminGroup);
+        return caller;
     }
 
     /** The calling user's id; 401 when the request carries none. */

@@ -50,6 +50,15 @@ public final class ApiResponse {
         return new ApiResponse(status, java.util.Base64.getEncoder().encodeToString(body), true, contentType);
     }
 
+    /** An HTML page of our own: its Content-Security-Policy, no MIME sniffing, no referrer, cached five minutes. */
+    public static ApiResponse page(String html, String contentSecurityPolicy) {
+        return text(200, "text/html; charset=utf-8", html)
+                .header("content-security-policy", contentSecurityPolicy)
+                .header("x-content-type-options", "nosniff")
+                .header("referrer-policy", "no-referrer")
+                .header("cache-control", "public, max-age=300");
+    }
+
     public static ApiResponse empty(int status) {
         return new ApiResponse(status, null, false, null);
     }

@@ -27,11 +27,7 @@ public final class DocsPageHandler extends ApiHandler {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        return ApiResponse.text(200, "text/html; charset=utf-8", PAGE)
-                .header("content-security-policy", POLICY)
-                .header("x-content-type-options", "nosniff")
-                .header("referrer-policy", "no-referrer")
-                .header("cache-control", "public, max-age=300");
+        return ApiResponse.page(PAGE, POLICY);
     }
 
     /** The CSP source of the page's one inline script (the last {@code <script>} element). */

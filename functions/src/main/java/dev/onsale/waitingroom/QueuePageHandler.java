@@ -36,11 +36,7 @@ public final class QueuePageHandler extends ApiHandler {
     @Override
     protected ApiResponse handle(ApiRequest request) {
         request.pathId("event_id"); // a page for a bad id would only fail later, in the browser
-        return ApiResponse.text(200, "text/html; charset=utf-8", PAGE)
-                .header("content-security-policy", POLICY)
-                .header("x-content-type-options", "nosniff")
-                .header("referrer-policy", "no-referrer")
-                .header("cache-control", "public, max-age=300");
+        return ApiResponse.page(PAGE, POLICY);
     }
 
     private static String load(String name) {
