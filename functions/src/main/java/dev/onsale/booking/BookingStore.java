@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -31,12 +32,13 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 public final class BookingStore {
     public static final String BY_USER_INDEX = "byUser";
 
-    private final DynamoDbClient dynamo;
+    /** Built on first use, or ahead of it by a function that warms it (see {@code AwsClients}). */
+    private final Supplier<DynamoDbClient> dynamo;
     private final String bookingsTable;
     private final String seatsTable;
     private final String idempotencyTable;
 
-    public BookingStore(DynamoDbClient dynamo, String bookingsTable, String seatsTable, String idempotencyTable) {
+    public BookingStore(Supplier<DynamoDbClient> dynamo, String bookingsTable, String seatsTable, String idempotencyTable) {
         this.dynamo = dynamo;
         this.bookingsTable = bookingsTable;
         this.seatsTable = seatsTable;
@@ -150,7 +152,7 @@ public final class BookingStore {
      */
     private Write write(List<TransactWriteItem> items, List<Integer> seatIds, int limitIndex, boolean withResponse) {
         try {
-            dynamo.transactWriteItems(b -> b.transactItems(items));
+            dynamo.get().transactWriteItems(b -> b.transactItems(items));
             return new Write.Done();
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
@@ -201,7 +203,7 @@ public final class BookingStore {
                 .expressionAttributeNames(Map.of("#s", "status")).build());
         while (!request.isEmpty()) {
             Map<String, KeysAndAttributes> current = request;
-            var response = dynamo.batchGetItem(b -> b.requestItems(current));
+            var response = dynamo.get().batchGetItem(b -> b.requestItems(current));
             for (var item : response.responses().getOrDefault(seatsTable, List.of())) {
                 AttributeValue holder = item.get("holdId");
                 if ("HELD".equals(item.get("status").s()) && holder != null && Long.parseLong(holder.n()) == booking.id()) {
@@ -215,13 +217,13 @@ public final class BookingStore {
     }
 
     public Optional<Booking> find(long bookingId) {
-        var item = dynamo.getItem(b -> b.tableName(bookingsTable).key(bookingKey(bookingId)).consistentRead(true)).item();
+        var item = dynamo.get().getItem(b -> b.tableName(bookingsTable).key(bookingKey(bookingId)).consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toBooking(item));
     }
 
     /** A user's bookings with ids below {@code before}, newest first. */
     public List<Booking> listForUser(String userId, long before, int limit) {
-        QueryResponse response = dynamo.query(q -> q.tableName(bookingsTable).indexName(BY_USER_INDEX)
+        QueryResponse response = dynamo.get().query(q -> q.tableName(bookingsTable).indexName(BY_USER_INDEX)
                 .keyConditionExpression("userId = :user AND bookingId < :before")
                 .expressionAttributeValues(Map.of(":user", s(userId), ":before", n(before)))
                 .scanIndexForward(false)
@@ -231,7 +233,7 @@ public final class BookingStore {
 
     /** The user's bookings of one event that are still HOLD, read from the index (may lag by a moment). */
     public List<Booking> holdsOf(String userId, long eventId) {
-        QueryResponse response = dynamo.query(q -> q.tableName(bookingsTable).indexName(BY_USER_INDEX)
+        QueryResponse response = dynamo.get().query(q -> q.tableName(bookingsTable).indexName(BY_USER_INDEX)
                 .keyConditionExpression("userId = :user")
                 .filterExpression("eventId = :event AND #s = :hold")
                 .expressionAttributeNames(Map.of("#s", "status"))
@@ -241,7 +243,7 @@ public final class BookingStore {
     }
 
     public Optional<StoredResponse> storedResponse(String scopedKey, Instant now) {
-        var item = dynamo.getItem(b -> b.tableName(idempotencyTable).key(Map.of("pk", s(scopedKey))).consistentRead(true)).item();
+        var item = dynamo.get().getItem(b -> b.tableName(idempotencyTable).key(Map.of("pk", s(scopedKey))).consistentRead(true)).item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }

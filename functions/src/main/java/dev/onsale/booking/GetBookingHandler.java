@@ -3,6 +3,7 @@ package dev.onsale.booking;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
+import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
 
 /** {@code GET /api/v1/bookings/{booking_id}}: one of the caller's bookings. Triggered by the HTTP API. */
@@ -15,6 +16,8 @@ public final class GetBookingHandler extends ApiHandler {
 
     private GetBookingHandler(Config config) {
         this(BookingService.create(config), config.adminGroup());
+        // what the first request will need, readied while the rest of the cold start runs
+        AwsClients.dynamoDb(config).buildInBackground();
     }
 
     public GetBookingHandler(BookingService bookings, String adminGroup) {

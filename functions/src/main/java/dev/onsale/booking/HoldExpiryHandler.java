@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
 import dev.onsale.platform.JsonLine;
 import dev.onsale.platform.Log;
@@ -30,7 +31,13 @@ public final class HoldExpiryHandler implements RequestHandler<SQSEvent, SQSBatc
     private final SnapStart snapStart = SnapStart.register(getClass().getSimpleName(), this::prime);
 
     public HoldExpiryHandler() {
-        this(BookingService.create(Config.fromEnvironment()));
+        this(Config.fromEnvironment());
+    }
+
+    private HoldExpiryHandler(Config config) {
+        this(BookingService.create(config));
+        // what the first message will need, readied while the rest of the cold start runs
+        AwsClients.dynamoDb(config).buildInBackground();
     }
 
     public HoldExpiryHandler(BookingService bookings) {

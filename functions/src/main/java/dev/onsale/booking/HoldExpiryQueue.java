@@ -2,6 +2,7 @@ package dev.onsale.booking;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -11,17 +12,18 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class HoldExpiryQueue {
     static final Duration MAX_DELAY = Duration.ofSeconds(900);
 
-    private final SqsClient sqs;
+    /** Built on first use: a function that never holds seats never loads the SQS client. */
+    private final Supplier<SqsClient> sqs;
     private final String queueUrl;
 
-    public HoldExpiryQueue(SqsClient sqs, String queueUrl) {
+    public HoldExpiryQueue(Supplier<SqsClient> sqs, String queueUrl) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
     }
 
     /** Asks to be woken at {@code expiresAt} (or 15 minutes from {@code now}, whichever is first). */
     public void wakeAt(long bookingId, Instant expiresAt, Instant now) {
-        sqs.sendMessage(b -> b.queueUrl(queueUrl)
+        sqs.get().sendMessage(b -> b.queueUrl(queueUrl)
                 .messageBody(new ExpiryMessage(bookingId).toJson())
                 .delaySeconds(delaySeconds(expiresAt, now)));
     }

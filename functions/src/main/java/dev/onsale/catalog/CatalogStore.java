@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -38,11 +39,12 @@ public final class CatalogStore {
     private static final int BATCH_WRITE_MAX = 25;
     private static final int PARALLEL_CALLS = 16;
 
-    private final DynamoDbClient dynamo;
+    /** Built on first use, or ahead of it by a function that warms it (see {@code AwsClients}). */
+    private final Supplier<DynamoDbClient> dynamo;
     private final String eventsTable;
     private final String seatsTable;
 
-    public CatalogStore(DynamoDbClient dynamo, String eventsTable, String seatsTable) {
+    public CatalogStore(Supplier<DynamoDbClient> dynamo, String eventsTable, String seatsTable) {
         this.dynamo = dynamo;
         this.eventsTable = eventsTable;
         this.seatsTable = seatsTable;
@@ -58,7 +60,7 @@ public final class CatalogStore {
 
     /** Takes the next event id from the counter item (atomic, so concurrent creations never share one). */
     public long nextEventId() {
-        var response = dynamo.updateItem(b -> b.tableName(eventsTable)
+        var response = dynamo.get().updateItem(b -> b.tableName(eventsTable)
                 .key(Map.of("eventId", n(COUNTER_ID)))
                 .updateExpression("ADD lastEventId :one")
                 .expressionAttributeValues(Map.of(":one", n(1)))
@@ -89,7 +91,7 @@ public final class CatalogStore {
             batches.add(seats.subList(i, Math.min(i + BATCH_WRITE_MAX, seats.size())));
         }
         inParallel(batches, this::writeBatch);
-        dynamo.putItem(b -> b.tableName(eventsTable).item(eventItem(event)));
+        dynamo.get().putItem(b -> b.tableName(eventsTable).item(eventItem(event)));
     }
 
     private Void writeBatch(List<WriteRequest> batch) {
@@ -99,7 +101,7 @@ public final class CatalogStore {
                 sleep(Math.min(1_000, 25L << Math.min(attempt, 6)));
             }
             Map<String, List<WriteRequest>> request = pending;
-            BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(request));
+            BatchWriteItemResponse response = dynamo.get().batchWriteItem(b -> b.requestItems(request));
             pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
             if (attempt > 20) {
                 throw new IllegalStateException("DynamoDB kept seats of a batch unprocessed after 20 retries");
@@ -109,7 +111,7 @@ public final class CatalogStore {
     }
 
     public Optional<Event> find(long eventId) {
-        var item = dynamo.getItem(b -> b.tableName(eventsTable).key(Map.of("eventId", n(eventId)))).item();
+        var item = dynamo.get().getItem(b -> b.tableName(eventsTable).key(Map.of("eventId", n(eventId)))).item();
         return item == null || item.isEmpty() || eventId == COUNTER_ID ? Optional.empty() : Optional.of(toEvent(item));
     }
 
@@ -126,7 +128,7 @@ public final class CatalogStore {
             Map<String, KeysAndAttributes> request = Map.of(eventsTable, KeysAndAttributes.builder().keys(keys).build());
             while (!request.isEmpty()) {
                 Map<String, KeysAndAttributes> current = request;
-                BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(current));
+                BatchGetItemResponse response = dynamo.get().batchGetItem(b -> b.requestItems(current));
                 response.responses().getOrDefault(eventsTable, List.of()).forEach(item -> events.add(toEvent(item)));
                 request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
             }
@@ -137,7 +139,7 @@ public final class CatalogStore {
 
     /** The id the next event will get minus one: events' ids are all at most this. */
     public long lastEventId() {
-        var item = dynamo.getItem(b -> b.tableName(eventsTable).key(Map.of("eventId", n(COUNTER_ID)))).item();
+        var item = dynamo.get().getItem(b -> b.tableName(eventsTable).key(Map.of("eventId", n(COUNTER_ID)))).item();
         return item == null || !item.containsKey("lastEventId") ? 0 : Long.parseLong(item.get("lastEventId").n());
     }
 
@@ -168,7 +170,7 @@ public final class CatalogStore {
             if (start != null) {
                 query.exclusiveStartKey(start);
             }
-            QueryResponse response = dynamo.query(query.build());
+            QueryResponse response = dynamo.get().query(query.build());
             for (var item : response.items()) {
                 AttributeValue expires = item.get("holdExpiresAt");
                 states.add(new SeatState(Integer.parseInt(item.get("seatId").n()),

@@ -17,6 +17,8 @@ public final class CacheStatsHandler extends ApiHandler {
 
     private CacheStatsHandler(Config config) {
         this(new CacheStatistics(Redis.shared(config.redis())), config.adminGroup());
+        // what the first request will need, readied while the rest of the cold start runs
+        Redis.shared(config.redis()).connectInBackground();
     }
 
     public CacheStatsHandler(CacheStatistics statistics, String adminGroup) {

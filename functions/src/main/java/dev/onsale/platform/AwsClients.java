@@ -18,30 +18,32 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * SDK clients, one per endpoint for the whole JVM: a Lambda container reuses them across invocations,
  * and a local runtime hosting many functions shares them instead of opening a pool per function.
+ * Each is built on first use (a function that never sends to SQS never loads its client), or ahead of
+ * it with {@link Lazy#buildInBackground} by a function that will need it on its first request.
  */
 public final class AwsClients {
-    private static final Map<String, DynamoDbClient> DYNAMO = new ConcurrentHashMap<>();
-    private static final Map<String, SqsClient> SQS = new ConcurrentHashMap<>();
+    private static final Map<String, Lazy<DynamoDbClient>> DYNAMO = new ConcurrentHashMap<>();
+    private static final Map<String, Lazy<SqsClient>> SQS = new ConcurrentHashMap<>();
 
     private AwsClients() {
     }
 
-    public static DynamoDbClient dynamoDb(Config config) {
-        return DYNAMO.computeIfAbsent(key(config.region(), config.dynamoDbEndpoint()), k -> DynamoDbClient.builder()
+    public static Lazy<DynamoDbClient> dynamoDb(Config config) {
+        return DYNAMO.computeIfAbsent(key(config.region(), config.dynamoDbEndpoint()), k -> Lazy.of("dynamodb-client", () -> DynamoDbClient.builder()
                 .region(Region.of(config.region()))
                 .httpClient(httpClient())
                 .credentialsProvider(credentials(config.dynamoDbEndpoint()))
                 .applyMutation(b -> config.dynamoDbEndpoint().ifPresent(b::endpointOverride))
-                .build());
+                .build()));
     }
 
-    public static SqsClient sqs(Config config) {
-        return SQS.computeIfAbsent(key(config.region(), config.sqsEndpoint()), k -> SqsClient.builder()
+    public static Lazy<SqsClient> sqs(Config config) {
+        return SQS.computeIfAbsent(key(config.region(), config.sqsEndpoint()), k -> Lazy.of("sqs-client", () -> SqsClient.builder()
                 .region(Region.of(config.region()))
                 .httpClient(httpClient())
                 .credentialsProvider(credentials(config.sqsEndpoint()))
                 .applyMutation(b -> config.sqsEndpoint().ifPresent(b::endpointOverride))
-                .build());
+                .build()));
     }
 
     private static String key(String region, Optional<URI> endpoint) {

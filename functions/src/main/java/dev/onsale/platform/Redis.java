@@ -93,6 +93,23 @@ public final class Redis {
         return settings.cluster();
     }
 
+    /**
+     * Starts connecting on a daemon thread unless connected: for a function whose every request needs
+     * Redis, so that its cold start's Lettuce and Netty set-up overlaps the rest of init. The first
+     * command waits for it; a failure here is dropped and that command connects again (or fails fast).
+     */
+    public void connectInBackground() {
+        if (connected == null) {
+            Thread.ofPlatform().daemon().name("redis-connect").start(() -> {
+                try {
+                    connected();
+                } catch (RuntimeException e) {
+                    // the first command reports it, under its route's fail-open or fail-closed policy
+                }
+            });
+        }
+    }
+
     private Connected connected() {
         Connected current = connected;
         if (current != null) {

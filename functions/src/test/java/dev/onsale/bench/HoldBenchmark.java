@@ -46,7 +46,7 @@ public final class HoldBenchmark {
         CallCounter calls = new CallCounter();
         try (DynamoDbClient dynamo = Stacks.dynamoDb(config, calls)) {
             BookingService service = new BookingService(
-                    new BookingStore(dynamo, config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
+                    new BookingStore(() -> dynamo, config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
                     CatalogService.create(config),
                     new HoldExpiryQueue(AwsClients.sqs(config), stack.physicalId("HoldExpiryDeadLetterQueue")),
                     Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(), BookingService.Settings.of(config));

@@ -76,7 +76,7 @@ class BookingContentionIT {
 
     private BookingService bookings(DynamoDbClient dynamo, Duration holdTime) {
         return new BookingService(
-                new BookingStore(dynamo, config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
+                new BookingStore(() -> dynamo, config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
                 CatalogService.create(config),
                 new HoldExpiryQueue(AwsClients.sqs(config), config.holdExpiryQueueUrl()),
                 Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(),
@@ -115,7 +115,7 @@ class BookingContentionIT {
 
     /** A live hold made on an unfaulted client. */
     private Booking heldBy(String user, Duration holdTime) {
-        var outcome = bookings(AwsClients.dynamoDb(config), holdTime)
+        var outcome = bookings(AwsClients.dynamoDb(config).get(), holdTime)
                 .hold(user, new HoldRequest(Events.create(config, "Contention", 1), List.of(1L, 2L)), Optional.empty());
         return assertInstanceOf(BookingService.HoldOutcome.Held.class, outcome).booking();
     }
@@ -137,7 +137,7 @@ class BookingContentionIT {
             assertEquals("1", response.getHeaders().get("retry-after"));
             assertEquals(config.writeAttempts(), attempts.count("TransactWriteItems"), "tried WRITE_ATTEMPTS times");
         }
-        assertEquals(BookingStatus.HOLD, bookings(AwsClients.dynamoDb(config)).booking(user, booking.id()).orElseThrow().status(),
+        assertEquals(BookingStatus.HOLD, bookings(AwsClients.dynamoDb(config).get()).booking(user, booking.id()).orElseThrow().status(),
                 "nothing changed");
     }
 
@@ -174,7 +174,7 @@ class BookingContentionIT {
             assertEquals(config.writeAttempts(), attempts.count("TransactWriteItems"));
         }
         // SQS delivers it again, DynamoDB accepts it this time
-        SQSBatchResponse again = new HoldExpiryHandler(bookings(AwsClients.dynamoDb(config))).handleRequest(event, null);
+        SQSBatchResponse again = new HoldExpiryHandler(bookings(AwsClients.dynamoDb(config).get())).handleRequest(event, null);
         assertEquals(List.of(), again.getBatchItemFailures());
     }
 

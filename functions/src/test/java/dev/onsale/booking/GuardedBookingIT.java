@@ -60,7 +60,7 @@ class GuardedBookingIT {
         Config config = Config.from(variables::get);
         countedDynamo = Stacks.dynamoDb(config, calls);
         BookingService bookings = new BookingService(
-                new BookingStore(countedDynamo, config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
+                new BookingStore(() -> countedDynamo, config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
                 CatalogService.create(config), new HoldExpiryQueue(AwsClients.sqs(config), config.holdExpiryQueueUrl()),
                 Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(), BookingService.Settings.of(config));
         return new CreateBookingHandler(bookings,

@@ -58,7 +58,7 @@ class HoldExpiryFaultsIT {
     private BookingService bookings(Duration holdTime, SqsClient sqs, String queueUrl) {
         return new BookingService(
                 new BookingStore(AwsClients.dynamoDb(config), config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
-                CatalogService.create(config), new HoldExpiryQueue(sqs, queueUrl),
+                CatalogService.create(config), new HoldExpiryQueue(() -> sqs, queueUrl),
                 Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(),
                 BookingService.Settings.of(config).withHoldTime(holdTime));
     }

@@ -46,7 +46,7 @@ class SeatMapCacheIT {
         this.api = new Gateway(stack.gatewayUrl());
         this.countedDynamo = Stacks.dynamoDb(config, calls);
         this.catalog = new CatalogService(
-                new CatalogStore(countedDynamo, config.eventsTable(), config.seatsTable()),
+                new CatalogStore(() -> countedDynamo, config.eventsTable(), config.seatsTable()),
                 new SeatMapCache(redis), new EventCache(redis), Clock.systemUTC(), CatalogService.Settings.of(config));
     }
 
