@@ -31,13 +31,18 @@ import java.util.concurrent.TimeUnit;
  * when it is on.
  *
  * <p>Each JVM option set ({@code NAME=FLAGS}) is measured in the same rounds, interleaved, so that a
- * comparison is fair on a machine whose load changes. The sample event is {@code events/NAME.json}
- * where it exists, the function's SnapStart priming request otherwise.
+ * comparison is fair on a machine whose load changes. Without any, the sets are the JVM's defaults and
+ * the template's {@code JAVA_TOOL_OPTIONS} (what the functions run with on AWS). Besides JVM flags a set
+ * may hold {@code jar=PATH} (another build of the Lambda jar) and {@code cpus=LIST} (run under
+ * {@code taskset -c LIST}: one core is nearer a Lambda function's share, 1 vCPU at 1,769 MB). The sample
+ * event is {@code events/NAME.json} where it exists, the function's SnapStart priming request otherwise.
  *
  * <pre>scripts/bench coldstart [runs=5] [functions=all|Id,Id] [NAME=FLAGS ...]
- * e.g. scripts/bench coldstart 5 all default= c1=-XX:TieredStopAtLevel=1 other=jar=/tmp/other-build.jar</pre>
+ * e.g. scripts/bench coldstart 5 all default= template=@template one-core="@template cpus=0" other=jar=/tmp/other-build.jar</pre>
  */
 public final class ColdStartBenchmark {
+    /** Stands for the template's JAVA_TOOL_OPTIONS in an option set. */
+    private static final String TEMPLATE_OPTIONS = "@template";
     /** Functions whose sample event would change the other functions' answers (a waiting room on event 1 refuses its seat map). */
     private static final List<String> CHANGE_WHAT_OTHERS_SEE = List.of("EnableWaitingRoomFunction");
 
@@ -51,7 +56,7 @@ public final class ColdStartBenchmark {
         }
         if (variants.isEmpty()) {
             variants.put("default", List.of());
-            variants.put("c1", List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1")); // template.yaml's JAVA_TOOL_OPTIONS
+            variants.put("template", List.of(TEMPLATE_OPTIONS));
         }
         Path jar = EmbeddedStack.projectFile("functions/target/functions.jar");
         Path runner = runnerDirectory();
@@ -139,15 +144,22 @@ public final class ColdStartBenchmark {
     }
 
     private static Sample coldStart(String java, Path jar, Path runner, Target target, List<String> jvmOptions) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java));
+        List<String> command = new ArrayList<>();
+        List<String> flags = new ArrayList<>();
         Path code = jar;
         for (String option : jvmOptions) {
             if (option.startsWith("jar=")) {
                 code = Path.of(option.substring(4)); // another build of the Lambda jar, e.g. with another HTTP client
+            } else if (option.startsWith("cpus=")) {
+                command.addAll(List.of("taskset", "-c", option.substring(5)));
+            } else if (option.equals(TEMPLATE_OPTIONS)) {
+                Arrays.stream(target.environment.getOrDefault("JAVA_TOOL_OPTIONS", "").split(" ")).filter(s -> !s.isBlank()).forEach(flags::add);
             } else {
-                command.add(option);
+                flags.add(option);
             }
         }
+        command.add(java);
+        command.addAll(flags);
         command.addAll(List.of("-cp", code + File.pathSeparator + runner, ColdStartChild.class.getName(), target.handler, target.event));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(target.environment);
