@@ -1,9 +1,8 @@
 package dev.onsale.booking;
 
 import dev.onsale.http.Guards;
-import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
-import dev.onsale.platform.Redis;
+import dev.onsale.platform.Dependency;
 import dev.onsale.protection.SurgeProtection;
 import java.util.Optional;
 
@@ -19,9 +18,7 @@ public final class CancelBookingHandler extends ChangeBookingHandler {
 
     private CancelBookingHandler(Config config) {
         this(BookingService.create(config), Guards.of(config, SurgeProtection.of(config).changeBooking()), config.adminGroup());
-        // what the first request will need, readied while the rest of the cold start runs
-        Redis.shared(config.redis()).connectInBackground();
-        AwsClients.dynamoDb(config).buildInBackground();
+        Dependency.prepareInBackground(config, Dependency.REDIS, Dependency.DYNAMODB);
     }
 
     public CancelBookingHandler(BookingService bookings, Guards guards, String adminGroup) {

@@ -4,10 +4,9 @@ import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
 import dev.onsale.http.Guards;
-import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
+import dev.onsale.platform.Dependency;
 import dev.onsale.platform.Metrics;
-import dev.onsale.platform.Redis;
 import dev.onsale.protection.SurgeProtection;
 import dev.onsale.waitingroom.AdmissionGuard;
 import dev.onsale.waitingroom.WaitingRoomService;
@@ -36,10 +35,7 @@ public final class CreateBookingHandler extends ApiHandler {
                         Stream.of(WaitingRoomService.create(config)
                                 .admissionGuard(AdmissionGuard.WhenRedisUnavailable.REFUSE, HoldRequest::eventOf))).toList()),
                 config.adminGroup());
-        // what the first request will need, readied while the rest of the cold start runs
-        Redis.shared(config.redis()).connectInBackground();
-        AwsClients.dynamoDb(config).buildInBackground();
-        AwsClients.sqs(config).buildInBackground();
+        Dependency.prepareInBackground(config, Dependency.REDIS, Dependency.DYNAMODB, Dependency.SQS);
     }
 
     public CreateBookingHandler(BookingService bookings, Guards guards, String adminGroup) {

@@ -3,8 +3,8 @@ package dev.onsale.booking;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
-import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
+import dev.onsale.platform.Dependency;
 
 /** {@code GET /api/v1/bookings/{booking_id}}: one of the caller's bookings. Triggered by the HTTP API. */
 public final class GetBookingHandler extends ApiHandler {
@@ -16,8 +16,7 @@ public final class GetBookingHandler extends ApiHandler {
 
     private GetBookingHandler(Config config) {
         this(BookingService.create(config), config.adminGroup());
-        // what the first request will need, readied while the rest of the cold start runs
-        AwsClients.dynamoDb(config).buildInBackground();
+        Dependency.prepareInBackground(config, Dependency.DYNAMODB);
     }
 
     public GetBookingHandler(BookingService bookings, String adminGroup) {

@@ -4,8 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
+import dev.onsale.platform.Dependency;
 import dev.onsale.platform.JsonLine;
 import dev.onsale.platform.Log;
 import dev.onsale.platform.Metrics;
@@ -36,8 +36,7 @@ public final class HoldExpiryHandler implements RequestHandler<SQSEvent, SQSBatc
 
     private HoldExpiryHandler(Config config) {
         this(BookingService.create(config));
-        // what the first message will need, readied while the rest of the cold start runs
-        AwsClients.dynamoDb(config).buildInBackground();
+        Dependency.prepareInBackground(config, Dependency.DYNAMODB);
     }
 
     public HoldExpiryHandler(BookingService bookings) {

@@ -3,9 +3,8 @@ package dev.onsale.catalog;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
-import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
-import dev.onsale.platform.Redis;
+import dev.onsale.platform.Dependency;
 
 /** {@code POST /api/v1/events} (admin): creates an event and all of its seats. Triggered by the HTTP API. */
 public final class CreateEventHandler extends ApiHandler {
@@ -17,9 +16,7 @@ public final class CreateEventHandler extends ApiHandler {
 
     private CreateEventHandler(Config config) {
         this(CatalogService.create(config), config.adminGroup());
-        // what the first request will need, readied while the rest of the cold start runs
-        AwsClients.dynamoDb(config).buildInBackground();
-        Redis.shared(config.redis()).connectInBackground();
+        Dependency.prepareInBackground(config, Dependency.DYNAMODB, Dependency.REDIS);
     }
 
     public CreateEventHandler(CatalogService catalog, String adminGroup) {

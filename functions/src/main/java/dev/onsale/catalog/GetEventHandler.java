@@ -3,9 +3,8 @@ package dev.onsale.catalog;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
-import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
-import dev.onsale.platform.Redis;
+import dev.onsale.platform.Dependency;
 
 /** {@code GET /api/v1/events/{event_id}}: one event with its sections, from the cache. Triggered by the HTTP API. */
 public final class GetEventHandler extends ApiHandler {
@@ -17,9 +16,7 @@ public final class GetEventHandler extends ApiHandler {
 
     private GetEventHandler(Config config) {
         this(CatalogService.create(config), config.adminGroup());
-        // what the first request will need, readied while the rest of the cold start runs
-        Redis.shared(config.redis()).connectInBackground();
-        AwsClients.dynamoDb(config).buildInBackground();
+        Dependency.prepareInBackground(config, Dependency.REDIS, Dependency.DYNAMODB);
     }
 
     public GetEventHandler(CatalogService catalog, String adminGroup) {

@@ -5,9 +5,8 @@ import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
 import dev.onsale.http.Guards;
-import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
-import dev.onsale.platform.Redis;
+import dev.onsale.platform.Dependency;
 import dev.onsale.protection.SurgeProtection;
 import dev.onsale.waitingroom.AdmissionGuard;
 import dev.onsale.waitingroom.WaitingRoomService;
@@ -34,9 +33,7 @@ public final class GetSeatMapHandler extends ApiHandler {
                 SurgeProtection.of(config).seatMap().stream(),
                 Stream.of(WaitingRoomService.create(config).admissionGuard(AdmissionGuard.WhenRedisUnavailable.PASS))).toList()),
                 config.adminGroup());
-        // what the first request will need, readied while the rest of the cold start runs
-        Redis.shared(config.redis()).connectInBackground();
-        AwsClients.dynamoDb(config).buildInBackground();
+        Dependency.prepareInBackground(config, Dependency.REDIS, Dependency.DYNAMODB);
     }
 
     public GetSeatMapHandler(CatalogService catalog, Guards guards, String adminGroup) {

@@ -3,8 +3,8 @@ package dev.onsale.catalog;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
-import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
+import dev.onsale.platform.Dependency;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,8 +21,7 @@ public final class ListEventsHandler extends ApiHandler {
 
     private ListEventsHandler(Config config) {
         this(CatalogService.create(config), config.adminGroup());
-        // what the first request will need, readied while the rest of the cold start runs
-        AwsClients.dynamoDb(config).buildInBackground();
+        Dependency.prepareInBackground(config, Dependency.DYNAMODB);
     }
 
     public ListEventsHandler(CatalogService catalog, String adminGroup) {

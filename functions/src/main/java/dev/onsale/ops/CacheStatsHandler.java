@@ -4,6 +4,7 @@ import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
 import dev.onsale.platform.Config;
+import dev.onsale.platform.Dependency;
 import dev.onsale.platform.Redis;
 import io.lettuce.core.RedisException;
 
@@ -17,8 +18,7 @@ public final class CacheStatsHandler extends ApiHandler {
 
     private CacheStatsHandler(Config config) {
         this(new CacheStatistics(Redis.shared(config.redis())), config.adminGroup());
-        // what the first request will need, readied while the rest of the cold start runs
-        Redis.shared(config.redis()).connectInBackground();
+        Dependency.prepareInBackground(config, Dependency.REDIS);
     }
 
     public CacheStatsHandler(CacheStatistics statistics, String adminGroup) {

@@ -3,7 +3,7 @@ package dev.onsale.waitingroom;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
 import dev.onsale.platform.Config;
-import dev.onsale.platform.Redis;
+import dev.onsale.platform.Dependency;
 
 /**
  * {@code POST /api/v1/events/{event_id}/waiting-room/enable?max_concurrent=100&session_duration=300} (admin):
@@ -20,8 +20,7 @@ public final class EnableWaitingRoomHandler extends WaitingRoomHandler {
 
     private EnableWaitingRoomHandler(Config config) {
         this(WaitingRoomService.create(config), config.adminGroup());
-        // what the first request will need, readied while the rest of the cold start runs
-        Redis.shared(config.redis()).connectInBackground();
+        Dependency.prepareInBackground(config, Dependency.REDIS);
     }
 
     public EnableWaitingRoomHandler(WaitingRoomService rooms, String adminGroup) {

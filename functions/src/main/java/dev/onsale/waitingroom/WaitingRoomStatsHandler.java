@@ -3,7 +3,7 @@ package dev.onsale.waitingroom;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
 import dev.onsale.platform.Config;
-import dev.onsale.platform.Redis;
+import dev.onsale.platform.Dependency;
 
 /**
  * {@code GET /api/v1/events/{event_id}/waiting-room/stats}: the length of the line, the open sessions and
@@ -17,8 +17,7 @@ public final class WaitingRoomStatsHandler extends WaitingRoomHandler {
 
     private WaitingRoomStatsHandler(Config config) {
         this(WaitingRoomService.create(config), config.adminGroup());
-        // what the first request will need, readied while the rest of the cold start runs
-        Redis.shared(config.redis()).connectInBackground();
+        Dependency.prepareInBackground(config, Dependency.REDIS);
     }
 
     public WaitingRoomStatsHandler(WaitingRoomService rooms, String adminGroup) {

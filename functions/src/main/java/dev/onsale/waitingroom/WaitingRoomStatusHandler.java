@@ -4,7 +4,7 @@ import dev.onsale.http.ApiException;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
 import dev.onsale.platform.Config;
-import dev.onsale.platform.Redis;
+import dev.onsale.platform.Dependency;
 
 /**
  * {@code GET /api/v1/events/{event_id}/waiting-room/status?token=...}: checks in with the queue token
@@ -19,8 +19,7 @@ public final class WaitingRoomStatusHandler extends WaitingRoomHandler {
 
     private WaitingRoomStatusHandler(Config config) {
         this(WaitingRoomService.create(config), config.adminGroup());
-        // what the first request will need, readied while the rest of the cold start runs
-        Redis.shared(config.redis()).connectInBackground();
+        Dependency.prepareInBackground(config, Dependency.REDIS);
     }
 
     public WaitingRoomStatusHandler(WaitingRoomService rooms, String adminGroup) {
