@@ -55,6 +55,7 @@ record FunctionDefinition(String logicalId, String functionName, String handler,
                 variables.put(String.valueOf(name), resolved == null ? "" : resolved);
             });
         }
+        variables.putAll(loggingVariables(raw.get("LoggingConfig"), evaluator));
         List<HttpApiEvent> httpApiEvents = new ArrayList<>();
         List<SqsEventSource> sqsEventSources = new ArrayList<>();
         if (raw.get("Events") instanceof Map<?, ?> events) {
@@ -77,6 +78,24 @@ record FunctionDefinition(String logicalId, String functionName, String handler,
                 (int) scalars.number("MemorySize", 128),
                 (int) scalars.number("Timeout", 3),
                 Map.copyOf(variables), List.copyOf(httpApiEvents), List.copyOf(sqsEventSources));
+    }
+
+    /**
+     * What Lambda tells a function of its {@code LoggingConfig}: with the JSON log format it sets
+     * {@code AWS_LAMBDA_LOG_FORMAT} and {@code AWS_LAMBDA_LOG_LEVEL} (the application log level, INFO
+     * unless set), which a function reads to filter its own lines. Reserved names: they win over
+     * the template's variables, as on Lambda. The text format has no application log level.
+     */
+    static Map<String, String> loggingVariables(Object loggingConfig, IntrinsicEvaluator evaluator) {
+        if (!(loggingConfig instanceof Map<?, ?> logging)) {
+            return Map.of();
+        }
+        String format = logging.get("LogFormat") == null ? "Text" : evaluator.evaluateToString(logging.get("LogFormat"));
+        if (!"JSON".equals(format)) {
+            return Map.of();
+        }
+        String level = logging.get("ApplicationLogLevel") == null ? "INFO" : evaluator.evaluateToString(logging.get("ApplicationLogLevel"));
+        return Map.of("AWS_LAMBDA_LOG_FORMAT", "JSON", "AWS_LAMBDA_LOG_LEVEL", level.toUpperCase(Locale.ROOT));
     }
 
     /** {@code a.b.C::method} or {@code a.b.C} (method handleRequest). */

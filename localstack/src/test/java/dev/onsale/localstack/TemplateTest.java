@@ -210,6 +210,33 @@ class TemplateTest {
             FunctionDefinition definition = FunctionDefinition.from(function, evaluator, "onsale-local");
             assertFalse(definition.handlerClassName().isBlank(), function.logicalId());
             assertEquals("false", definition.variables().get("REDIS_TLS"), function.logicalId());
+            assertEquals("INFO", definition.variables().get("AWS_LAMBDA_LOG_LEVEL"), function.logicalId() + ": LoggingConfig's level");
         }
+    }
+
+    @Test
+    void theJsonLogFormatTellsTheFunctionItsApplicationLogLevelAsLambdaDoes() {
+        String yaml = """
+                Parameters:
+                  Level: {Type: String, Default: debug}
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: a.B
+                      Environment: {Variables: {AWS_LAMBDA_LOG_LEVEL: ERROR, OTHER: x}}
+                      LoggingConfig: %s
+                """;
+        assertEquals(Map.of("AWS_LAMBDA_LOG_LEVEL", "DEBUG", "AWS_LAMBDA_LOG_FORMAT", "JSON", "OTHER", "x"),
+                function(yaml.formatted("{LogFormat: JSON, ApplicationLogLevel: !Ref Level}")).variables(),
+                "the level from LoggingConfig, over a variable of the same reserved name");
+        assertEquals("INFO", function(yaml.formatted("{LogFormat: JSON}")).variables().get("AWS_LAMBDA_LOG_LEVEL"));
+        assertEquals(Map.of("AWS_LAMBDA_LOG_LEVEL", "ERROR", "OTHER", "x"),
+                function(yaml.formatted("{LogFormat: Text, ApplicationLogLevel: DEBUG}")).variables(), "the text format has no level");
+    }
+
+    private static FunctionDefinition function(String yaml) {
+        Template template = Template.parse(yaml);
+        return FunctionDefinition.from(template.resource("Fn"), evaluatorFor(yaml, Map.of()), "stack");
     }
 }
