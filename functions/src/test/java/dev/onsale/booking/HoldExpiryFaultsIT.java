@@ -37,6 +37,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -247,7 +248,20 @@ class HoldExpiryFaultsIT {
     void aPoisonMessageReachesTheDeadLetterQueueAfterTheRedriveCount() throws Exception {
         // The stack's own queue, polled into the real expiry function by the stack's event source poller;
         // the stack runs it with a short visibility timeout and a small maxReceiveCount (EmbeddedStack).
-        String body = "not an expiry message " + UUID.randomUUID();
+        assertDeadLetteredAfterEveryRetry("not an expiry message " + UUID.randomUUID());
+    }
+
+    @Test
+    void aMessageThatParsesButFailsEveryTimeAlsoReachesTheDeadLetterQueue() throws Exception {
+        // a booking row damaged by hand (no seats, no status): every delivery fails in the service, not in parsing
+        long bookingId = 8_000_000_000_000L + RandomGenerator.getDefault().nextLong(1_000_000_000L);
+        stack.dynamoDb().putItem(b -> b.tableName(config.bookingsTable()).item(Map.of(
+                "pk", AttributeValue.fromS("BOOKING#" + bookingId), "bookingId", AttributeValue.fromN(Long.toString(bookingId)))));
+        assertDeadLetteredAfterEveryRetry(new ExpiryMessage(bookingId).toJson());
+    }
+
+    /** Sends {@code body} to the expiry queue and waits for it in the dead-letter queue, after all its deliveries. */
+    private void assertDeadLetteredAfterEveryRetry(String body) throws InterruptedException {
         long sentAt = System.nanoTime();
         stack.sqs().sendMessage(b -> b.queueUrl(config.holdExpiryQueueUrl()).messageBody(body));
 
@@ -258,7 +272,7 @@ class HoldExpiryFaultsIT {
             dead = receive(deadLetters, 1).stream().filter(message -> message.body().equals(body)).findFirst();
         }
         long tookMillis = (System.nanoTime() - sentAt) / 1_000_000;
-        assertTrue(dead.isPresent(), "the poison message did not reach the dead-letter queue in 40 s");
+        assertTrue(dead.isPresent(), "the message did not reach the dead-letter queue in 40 s: " + body);
         String receipt = dead.get().receiptHandle();
         stack.sqs().deleteMessage(b -> b.queueUrl(deadLetters).receiptHandle(receipt));
         long retriesAtLeast = (long) (EmbeddedStack.EXPIRY_MAX_RECEIVE_COUNT - 1) * EmbeddedStack.EXPIRY_VISIBILITY_SECONDS * 1000;
