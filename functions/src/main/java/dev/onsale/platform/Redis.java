@@ -33,10 +33,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Redis {
     private static final Map<String, Redis> SHARED = new ConcurrentHashMap<>();
+    private static final Duration BACKGROUND_CONNECT_WAIT = Duration.ofSeconds(10);
     private static volatile ClientResources resources;
 
     private final Config.RedisSettings settings;
     private volatile Connected connected;
+    /** The thread of {@link #connectInBackground}, while it may still be connecting. */
+    private volatile Thread backgroundConnect;
 
     private record Connected(StatefulConnection<String, String> connection,
                              RedisClusterCommands<String, String> sync,
@@ -100,7 +103,7 @@ public final class Redis {
      */
     public void connectInBackground() {
         if (connected == null) {
-            Thread.ofPlatform().daemon().name("redis-connect").start(() -> {
+            backgroundConnect = Thread.ofPlatform().daemon().name("redis-connect").start(() -> {
                 try {
                     connected();
                 } catch (RuntimeException e) {
@@ -171,15 +174,30 @@ public final class Redis {
         SHARED.values().forEach(Redis::connected);
     }
 
-    public synchronized void close() {
-        if (connected != null) {
-            connected.connection().close();
+    /**
+     * Closes the connection. A connect still under way in the background is waited for first: else it
+     * could open a connection just after this, one that a SnapStart snapshot would copy.
+     */
+    public void close() {
+        Thread pending = backgroundConnect;
+        if (pending != null) {
             try {
-                connected.client().close();
-            } catch (Exception e) {
-                throw new IllegalStateException("Closing the Redis client failed", e);
+                pending.join(BACKGROUND_CONNECT_WAIT); // connecting is bounded by the connect timeout; this only guards a hang
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            connected = null;
+            backgroundConnect = null;
+        }
+        synchronized (this) {
+            if (connected != null) {
+                connected.connection().close();
+                try {
+                    connected.client().close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("Closing the Redis client failed", e);
+                }
+                connected = null;
+            }
         }
     }
 
