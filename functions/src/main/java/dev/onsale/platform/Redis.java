@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One Lettuce connection to Redis (standalone or cluster) for the whole JVM, opened on first use.
@@ -38,8 +39,8 @@ public final class Redis {
 
     private final Config.RedisSettings settings;
     private volatile Connected connected;
-    /** The thread of {@link #connectInBackground}, while it may still be connecting. */
-    private volatile Thread backgroundConnect;
+    /** The thread of {@link #connectInBackground}, while it may still be connecting: one at a time. */
+    private final AtomicReference<Thread> backgroundConnect = new AtomicReference<>();
 
     private record Connected(StatefulConnection<String, String> connection,
                              RedisClusterCommands<String, String> sync,
@@ -102,14 +103,19 @@ public final class Redis {
      * command waits for it; a failure here is dropped and that command connects again (or fails fast).
      */
     public void connectInBackground() {
-        if (connected == null) {
-            backgroundConnect = Thread.ofPlatform().daemon().name("redis-connect").start(() -> {
-                try {
-                    connected();
-                } catch (RuntimeException e) {
-                    // the first command reports it, under its route's fail-open or fail-closed policy
-                }
-            });
+        Thread running = backgroundConnect.get();
+        if (connected != null || running != null && running.isAlive()) {
+            return;
+        }
+        Thread connecting = Thread.ofPlatform().daemon().name("redis-connect").unstarted(() -> {
+            try {
+                connected();
+            } catch (RuntimeException e) {
+                // the first command reports it, under its route's fail-open or fail-closed policy
+            }
+        });
+        if (backgroundConnect.compareAndSet(running, connecting)) {
+            connecting.start();
         }
     }
 
@@ -179,14 +185,13 @@ public final class Redis {
      * could open a connection just after this, one that a SnapStart snapshot would copy.
      */
     public void close() {
-        Thread pending = backgroundConnect;
+        Thread pending = backgroundConnect.getAndSet(null);
         if (pending != null) {
             try {
                 pending.join(BACKGROUND_CONNECT_WAIT); // connecting is bounded by the connect timeout; this only guards a hang
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            backgroundConnect = null;
         }
         synchronized (this) {
             if (connected != null) {
