@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.onsale.platform.Config;
 import dev.onsale.platform.Dependency;
-import dev.onsale.platform.JsonLine;
 import dev.onsale.platform.Log;
 import dev.onsale.platform.Metrics;
 import dev.onsale.platform.SnapStart;
@@ -66,12 +65,8 @@ public final class HoldExpiryHandler implements RequestHandler<SQSEvent, SQSBatc
         boolean coldStart = cold.getAndSet(false);
         Log.Level level = failed > 0 ? Log.Level.WARN : Log.Level.INFO;
         if (level.compareTo(telemetry.logLevel()) >= 0) {
-            JsonLine line = JsonLine.start().timestamp("timestamp", now).field("level", level.name())
-                    .field("message", "hold-expiry batch of " + messages + ", " + failed + " failed");
-            if (context != null && context.getAwsRequestId() != null) {
-                line.field("AWSRequestId", context.getAwsRequestId());
-            }
-            sink.write(line.field("messages", messages).field("failed", failed)
+            sink.write(Log.record(now, level, "hold-expiry batch of " + messages + ", " + failed + " failed", context)
+                    .field("messages", messages).field("failed", failed)
                     .field("latency_ms", Math.round(latencyMs * 1000) / 1000.0)
                     .field("cold_start", coldStart).finish());
         }

@@ -23,8 +23,6 @@ import java.util.function.LongSupplier;
  */
 public final class RequestTelemetry {
     private static final HexFormat HEX = HexFormat.of();
-    /** Enough to find the failing frame and its causes; keeps the line far below CloudWatch's 256 KB an event. */
-    private static final int MAX_STACK_LINES = 80;
 
     private final Log.Sink sink;
     private final Config.Telemetry settings;
@@ -102,14 +100,8 @@ public final class RequestTelemetry {
 
         private String line(long now, Log.Level level, ApiResponse response, double latencyMs, Throwable failure) {
             Caller caller = request.caller();
-            JsonLine line = JsonLine.start()
-                    .timestamp("timestamp", now)
-                    .field("level", level.name())
-                    .field("message", request.method() + " " + request.path() + " " + response.status());
-            if (context != null && context.getAwsRequestId() != null) {
-                line.field("AWSRequestId", context.getAwsRequestId());
-            }
-            line.field("route", route)
+            JsonLine line = Log.record(now, level, request.method() + " " + request.path() + " " + response.status(), context)
+                    .field("route", route)
                     .field("method", request.method())
                     .field("path", request.path())
                     .field("status", response.status())
@@ -123,12 +115,7 @@ public final class RequestTelemetry {
             response.refusedBy().ifPresent(rule -> line.field("rule", rule));
             idempotencyKeyHash().ifPresent(hash -> line.field("idempotency_key_hash", hash));
             if (failure != null) {
-                // Lambda's own names for an error's parts
-                line.field("errorType", failure.getClass().getName())
-                        .field("errorMessage", String.valueOf(failure.getMessage()));
-                line.array("stackTrace");
-                Log.stackTrace(failure).lines().skip(1).limit(MAX_STACK_LINES).map(String::strip).forEach(line::value);
-                line.endArray();
+                Log.error(line, failure);
             }
             return line.finish();
         }

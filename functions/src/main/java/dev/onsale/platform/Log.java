@@ -1,5 +1,6 @@
 package dev.onsale.platform;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.text.MessageFormat;
@@ -17,6 +18,7 @@ import java.util.logging.Logger;
  * Locally the handlers run in the dev server's or the test JVM's process, so their lines are its output.
  */
 public final class Log {
+    private static final int MAX_STACK_LINES = 80;
 
     /** Lambda's log levels, least severe first; a line below the function's level is not written. */
     public enum Level {
@@ -128,16 +130,35 @@ public final class Log {
         if (record.getParameters() != null && record.getParameters().length > 0 && message != null) {
             message = MessageFormat.format(message, record.getParameters());
         }
-        JsonLine line = JsonLine.start().timestamp("timestamp", record.getMillis()).field("level", level.name())
-                .field("message", message).field("logger", record.getLoggerName());
-        Throwable thrown = record.getThrown();
-        if (thrown != null) {
-            line.field("errorType", thrown.getClass().getName()).field("errorMessage", String.valueOf(thrown.getMessage()));
-            line.array("stackTrace");
-            stackTrace(thrown).lines().skip(1).limit(80).map(String::strip).forEach(line::value);
-            line.endArray();
+        JsonLine line = record(record.getMillis(), level, message, null).field("logger", record.getLoggerName());
+        if (record.getThrown() != null) {
+            error(line, record.getThrown());
         }
         return line.finish();
+    }
+
+    /**
+     * A line that starts as Lambda's own JSON records do: {@code timestamp}, {@code level}, {@code message},
+     * and {@code AWSRequestId} when the invocation has one; the caller adds its fields and finishes it.
+     */
+    public static JsonLine record(long epochMillis, Level level, String message, Context context) {
+        JsonLine line = JsonLine.start().timestamp("timestamp", epochMillis).field("level", level.name()).field("message", message);
+        if (context != null && context.getAwsRequestId() != null) {
+            line.field("AWSRequestId", context.getAwsRequestId());
+        }
+        return line;
+    }
+
+    /**
+     * Adds {@code failure} under Lambda's names for an error's parts: {@code errorType}, {@code errorMessage}
+     * and {@code stackTrace}, cut to enough frames to find the failing one and its causes (far below
+     * CloudWatch's 256 KB an event).
+     */
+    public static JsonLine error(JsonLine line, Throwable failure) {
+        line.field("errorType", failure.getClass().getName()).field("errorMessage", String.valueOf(failure.getMessage()));
+        line.array("stackTrace");
+        stackTrace(failure).lines().skip(1).limit(MAX_STACK_LINES).map(String::strip).forEach(line::value);
+        return line.endArray();
     }
 
     /** The stack trace of {@code failure} as one string (newlines escaped when it is written into a line). */
