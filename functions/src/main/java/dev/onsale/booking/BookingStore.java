@@ -79,13 +79,13 @@ public final class BookingStore {
         for (int seatId : booking.seatIds()) {
             items.add(TransactWriteItem.builder().update(u -> u.tableName(seatsTable)
                     .key(CatalogStore.seatKey(booking.eventId(), seatId))
-                    .updateExpression("SET #s = :held, holdId = :booking, holdExpiresAt = :expires, holder = :user")
+                    .updateExpression("SET #s = :held, holdId = :booking, holdExpiresAt = :expires, holder = :user ADD version :one")
                     .conditionExpression("#s = :available OR (#s = :held AND holdExpiresAt < :now)")
                     .expressionAttributeNames(Map.of("#s", "status"))
                     .expressionAttributeValues(Map.of(
                             ":held", s("HELD"), ":available", s("AVAILABLE"),
                             ":booking", n(booking.id()), ":expires", n(booking.expiresAt().toEpochMilli()),
-                            ":user", s(booking.userId()), ":now", n(now.toEpochMilli())))
+                            ":user", s(booking.userId()), ":now", n(now.toEpochMilli()), ":one", n(1)))
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build());
         }
         items.add(TransactWriteItem.builder().put(p -> p.tableName(bookingsTable)
@@ -112,15 +112,15 @@ public final class BookingStore {
                 u.tableName(seatsTable).key(CatalogStore.seatKey(booking.eventId(), seatId))
                         .expressionAttributeNames(Map.of("#s", "status"));
                 if (to == BookingStatus.CONFIRMED) {
-                    u.updateExpression("SET #s = :sold REMOVE holdExpiresAt")
+                    u.updateExpression("SET #s = :sold REMOVE holdExpiresAt ADD version :one")
                             .conditionExpression("#s = :held AND holdId = :booking AND holdExpiresAt > :now")
                             .expressionAttributeValues(Map.of(":sold", s("SOLD"), ":held", s("HELD"),
-                                    ":booking", n(booking.id()), ":now", n(now.toEpochMilli())));
+                                    ":booking", n(booking.id()), ":now", n(now.toEpochMilli()), ":one", n(1)));
                 } else {
-                    u.updateExpression("SET #s = :available REMOVE holdId, holdExpiresAt, holder")
+                    u.updateExpression("SET #s = :available REMOVE holdId, holdExpiresAt, holder ADD version :one")
                             .conditionExpression("#s = :held AND holdId = :booking")
                             .expressionAttributeValues(Map.of(":available", s("AVAILABLE"), ":held", s("HELD"),
-                                    ":booking", n(booking.id())));
+                                    ":booking", n(booking.id()), ":one", n(1)));
                 }
             }).build());
         }

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * hold time); reports partial batch failures, so one failing message is retried alone and, after
  * the queue's redrive count, lands in the dead-letter queue.
  */
-public final class HoldExpiryHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+public final class HoldExpiryHandler implements RequestHandler<SQSEvent, SQSBatchResponse>, SnapStart.Hooked {
     private static final System.Logger LOG = System.getLogger(HoldExpiryHandler.class.getName());
 
     private final BookingService bookings;
@@ -73,7 +73,7 @@ public final class HoldExpiryHandler implements RequestHandler<SQSEvent, SQSBatc
         metrics.end(now).forEach(sink::write);
     }
 
-    /** This function's SnapStart hooks (what the runtime calls around the snapshot). */
+    @Override
     public SnapStart snapStart() {
         return snapStart;
     }

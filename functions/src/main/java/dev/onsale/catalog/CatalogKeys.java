@@ -9,12 +9,25 @@ final class CatalogKeys {
     private CatalogKeys() {
     }
 
+    /** The live seat map's header: its generation, its version and whether it is complete. */
     static String seatMap(long eventId) {
         return "cache:seats:" + tag(eventId);
     }
 
+    static String seatStates(long eventId) {
+        return seatMap(eventId) + ":states";
+    }
+
+    static String seatVersions(long eventId) {
+        return seatMap(eventId) + ":versions";
+    }
+
+    static String liveHolds(long eventId) {
+        return seatMap(eventId) + ":holds";
+    }
+
     static String seatMapRebuild(long eventId) {
-        return "cache:seats:" + tag(eventId) + ":rebuild";
+        return seatMap(eventId) + ":rebuild";
     }
 
     static String event(long eventId) {

@@ -2,6 +2,7 @@ package dev.onsale.catalog;
 
 import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
+import dev.onsale.platform.Randomness;
 import dev.onsale.platform.Redis;
 import io.lettuce.core.RedisException;
 import java.time.Clock;
@@ -13,6 +14,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Events and their seat maps: created in DynamoDB, read through Redis so a surge reads the table rarely. */
 public final class CatalogService {
@@ -21,44 +25,57 @@ public final class CatalogService {
     static final Duration MISSING_FOR = Duration.ofSeconds(5);
     private static final Duration WAIT_STEP = Duration.ofMillis(20);
 
+    /** Events' seat maps whose copies an instance keeps; a map of 100,000 seats is ~100 KB of states plus its bodies. */
+    private static final int MAX_COPIES = 32;
+
     private final CatalogStore store;
-    private final SeatMapCache seatMaps;
+    private final LiveSeatMap liveMaps;
     private final EventCache events;
     private final Clock clock;
     private final Settings settings;
+    /** This instance's last copy of each event's map, revalidated by version on every read. */
+    private final ConcurrentHashMap<Long, SeatMapView> copies = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Event> layouts = new ConcurrentHashMap<>();
+    private final AtomicLong rebuilds = new AtomicLong();
     /** Used only while Redis is unreachable: one rebuild per event per fresh period in this container. */
     private final ConcurrentHashMap<Long, CompletableFuture<LocalCopy>> localCopies = new ConcurrentHashMap<>();
 
-    /** The tunables of the catalog. */
-    public record Settings(Duration seatMapFresh, Duration seatMapStale, Duration rebuildWait, Duration eventCache,
-                           int maxSeatsPerEvent) {
-        static Settings of(Config config) {
-            return new Settings(config.seatMapFresh(), config.seatMapStale(), config.seatMapRebuildWait(),
-                    config.eventCache(), config.maxSeatsPerEvent());
-        }
-
-        /** The rebuild lock outlives a normal rebuild, and lapses before waiters give up. */
-        Duration rebuildLock() {
-            return rebuildWait.multipliedBy(2).dividedBy(3);
+    /**
+     * The tunables of the catalog.
+     *
+     * @param rebuildWait    {@code SEAT_MAP_REBUILD_WAIT_MS}: how long a reader waits for another's rebuild of a missing map
+     * @param rebuildLock    {@code SEAT_MAP_REBUILD_LOCK_MS}: how long one rebuild may take before another caller may start one
+     * @param localCopyFresh {@code SEAT_MAP_FRESH_MS}: while Redis is unreachable, how long an instance serves its own read of the table
+     * @param redisTimeout   {@code REDIS_TIMEOUT_MS}: how long a read sent ahead (with the guards) is awaited
+     */
+    public record Settings(Duration rebuildWait, Duration rebuildLock, Duration localCopyFresh, Duration redisTimeout,
+                           Duration eventCache, int maxSeatsPerEvent) {
+        public static Settings of(Config config) {
+            return new Settings(config.seatMapRebuildWait(), config.seatMapRebuildLock(), config.seatMapFresh(),
+                    config.redis().timeout(), config.eventCache(), config.maxSeatsPerEvent());
         }
     }
 
     private record LocalCopy(SeatMapView view, Instant builtAt) {
     }
 
-    public CatalogService(CatalogStore store, SeatMapCache seatMaps, EventCache events, Clock clock, Settings settings) {
+    public CatalogService(CatalogStore store, LiveSeatMap liveMaps, EventCache events, Clock clock, Settings settings) {
         this.store = store;
-        this.seatMaps = seatMaps;
+        this.liveMaps = liveMaps;
         this.events = events;
         this.clock = clock;
         this.settings = settings;
     }
 
     public static CatalogService create(Config config) {
-        Redis redis = Redis.shared(config.redis());
+        return create(config, Redis.shared(config.redis()));
+    }
+
+    /** The service on the table of {@code config} and the given Redis connection. */
+    public static CatalogService create(Config config, Redis redis) {
         return new CatalogService(
                 new CatalogStore(AwsClients.dynamoDb(config), config.eventsTable(), config.seatsTable()),
-                new SeatMapCache(redis), new EventCache(redis), Clock.systemUTC(), Settings.of(config));
+                new LiveSeatMap(redis), new EventCache(redis), Clock.systemUTC(), Settings.of(config));
     }
 
     /** What creating an event came to. */
@@ -118,15 +135,23 @@ public final class CatalogService {
         return new EventPage(shown, more ? Optional.of(shown.getLast().id()) : Optional.empty());
     }
 
+    /** What a seat-map read asks for: a form of the event's map, and the version the caller has (from If-None-Match). */
+    public record SeatMapQuery(long eventId, SeatMapView.Form form, Optional<String> clientVersion) {
+    }
+
     /** What a seat-map read came to. */
     public sealed interface SeatMapResult {
-        record Found(String body, String etag, boolean gzip, String cache) implements SeatMapResult {
+        /** {@code cache}: HIT (this instance's copy, revalidated), FETCHED (new states from Redis), REBUILT (after reading the table), STALE (this instance's copy while another caller rebuilds) or LOCAL (read from the table while Redis is unreachable) */
+        record Found(String body, String version, boolean gzip, String cache) implements SeatMapResult {
         }
 
-        record NotModified(String etag) implements SeatMapResult {
+        record NotModified(String version) implements SeatMapResult {
         }
 
         record UnknownEvent() implements SeatMapResult {
+        }
+
+        record UnknownSection(String section) implements SeatMapResult {
         }
 
         /** The map is being rebuilt by another caller and did not arrive in time. */
@@ -135,68 +160,163 @@ public final class CatalogService {
     }
 
     /**
-     * The seat map from the cache. On a miss exactly one caller per event rebuilds it from the
-     * table while the others wait for it (or get the previous copy, at most a fresh period old).
+     * The Redis read of a seat map, for a caller that sends it with its guards in one round trip: it
+     * names the version this instance (or else the client) has, so an unchanged map answers no states.
      */
-    public SeatMapResult seatMap(long eventId, SeatMapView.Format format, boolean gzip, Optional<String> clientEtag) {
-        String field = SeatMapCache.field(format, gzip);
-        String token = UUID.randomUUID().toString();
+    public Redis.ScriptCall seatMapRead(long eventId, Optional<String> clientVersion) {
+        return liveMaps.readAheadCall(eventId, knownVersion(eventId, clientVersion));
+    }
+
+    /**
+     * The seat map. {@code prefetched} is the reply to {@link #seatMapRead} when the caller sent it already
+     * (empty: read now). On a missing map exactly one caller per event rebuilds it from the table; the
+     * others wait a short while for it, then get this instance's last copy or {@link SeatMapResult.Busy}.
+     */
+    public SeatMapResult seatMap(SeatMapQuery query, Optional<CompletableFuture<Object>> prefetched) {
+        long eventId = query.eventId();
         Instant giveUpAt = clock.instant().plus(settings.rebuildWait());
+        String token = UUID.randomUUID().toString();
+        boolean rebuilt = false;
         try {
+            LiveSeatMap.Read read = prefetched.isPresent()
+                    ? prefetchedRead(prefetched.get())
+                    : liveMaps.read(eventId, knownVersion(eventId, query.clientVersion()), token, settings.rebuildLock());
             while (true) {
-                SeatMapCache.Lookup lookup = seatMaps.read(eventId, field, clientEtag.orElse(""), token, settings.rebuildLock());
-                switch (lookup) {
-                    case SeatMapCache.Lookup.Hit hit -> {
-                        return new SeatMapResult.Found(hit.body(), hit.etag(), gzip, hit.stale() ? "STALE" : "HIT");
+                switch (read) {
+                    case LiveSeatMap.Read.Same same -> {
+                        SeatMapView copy = copies.get(eventId);
+                        if (copy != null && copy.version().equals(same.version())) {
+                            return answer(copy, query, "HIT");
+                        }
+                        if (query.clientVersion().filter(same.version()::equals).isPresent()) {
+                            return new SeatMapResult.NotModified(same.version());
+                        }
+                        read = liveMaps.read(eventId, "", token, settings.rebuildLock()); // our copy went meanwhile
                     }
-                    case SeatMapCache.Lookup.NotModified notModified -> {
-                        return new SeatMapResult.NotModified(notModified.etag());
+                    case LiveSeatMap.Read.Changed changed -> {
+                        Optional<Event> event = layout(eventId);
+                        if (event.isEmpty()) {
+                            return new SeatMapResult.UnknownEvent();
+                        }
+                        return answer(keep(SeatMapView.of(event.get(), changed.version(), changed.states())), query,
+                                rebuilt ? "REBUILT" : "FETCHED");
                     }
-                    case SeatMapCache.Lookup.Missing missing -> {
+                    case LiveSeatMap.Read.Missing missing -> {
                         return new SeatMapResult.UnknownEvent();
                     }
-                    case SeatMapCache.Lookup.Rebuild rebuild -> {
-                        return rebuild(eventId, token, format, gzip, clientEtag);
+                    case LiveSeatMap.Read.Absent absent ->
+                            read = liveMaps.read(eventId, "", token, settings.rebuildLock());
+                    case LiveSeatMap.Read.Rebuild rebuild -> {
+                        if (!rebuild(eventId, token)) {
+                            return new SeatMapResult.UnknownEvent();
+                        }
+                        rebuilt = true;
+                        read = liveMaps.read(eventId, "", token, settings.rebuildLock()); // as merged with the stream's changes
                     }
-                    case SeatMapCache.Lookup.Wait wait -> {
+                    case LiveSeatMap.Read.Wait wait -> {
                         if (clock.instant().isAfter(giveUpAt)) {
-                            return new SeatMapResult.Busy();
+                            SeatMapView copy = copies.get(eventId);
+                            return copy != null ? answer(copy, query, "STALE") : new SeatMapResult.Busy();
                         }
                         sleep(WAIT_STEP);
+                        read = liveMaps.read(eventId, "", token, settings.rebuildLock());
                     }
                 }
             }
         } catch (RedisException e) {
-            LOG.log(System.Logger.Level.WARNING, "Seat-map cache unreachable; serving event " + eventId + " from this container's copy", e);
-            return fromLocalCopy(eventId, format, gzip, clientEtag);
+            LOG.log(System.Logger.Level.WARNING, "Seat map unreachable in Redis; serving event " + eventId + " from this container's copy", e);
+            return fromLocalCopy(query);
         }
     }
 
-    private SeatMapResult rebuild(long eventId, String token, SeatMapView.Format format, boolean gzip, Optional<String> clientEtag) {
-        Optional<SeatMapView> view = render(eventId);
-        if (view.isEmpty()) {
-            seatMaps.storeMissing(eventId, token, MISSING_FOR);
-            return new SeatMapResult.UnknownEvent();
+    private LiveSeatMap.Read prefetchedRead(CompletableFuture<Object> reply) {
+        try {
+            return LiveSeatMap.parse(reply.get(settings.redisTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RedisException redis ? redis : new RedisException("seat-map read failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new RedisException("no seat-map reply within " + settings.redisTimeout().toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisException("interrupted while reading the seat map");
         }
-        seatMaps.store(eventId, token, view.get(), settings.seatMapFresh(), settings.seatMapStale());
-        return answer(view.get(), format, gzip, clientEtag, "MISS");
     }
 
-    private Optional<SeatMapView> render(long eventId) {
-        return store.find(eventId).map(event -> SeatMapView.render(event, store.seatStates(event), clock.instant()));
+    /** The version to name in a read: this instance's copy, else the client's (its 304 then moves no body). */
+    private String knownVersion(long eventId, Optional<String> clientVersion) {
+        SeatMapView copy = copies.get(eventId);
+        return copy != null ? copy.version() : clientVersion.orElse("");
     }
 
-    private SeatMapResult fromLocalCopy(long eventId, SeatMapView.Format format, boolean gzip, Optional<String> clientEtag) {
+    private SeatMapView keep(SeatMapView view) {
+        if (copies.size() >= MAX_COPIES && !copies.containsKey(view.event().id())) {
+            copies.clear(); // a function instance serves few events at once: start over rather than track use
+        }
+        copies.put(view.event().id(), view);
+        return view;
+    }
+
+    /** An event's layout never changes: read once per instance. */
+    private Optional<Event> layout(long eventId) {
+        Event known = layouts.get(eventId);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<Event> event = event(eventId);
+        event.ifPresent(e -> layouts.put(eventId, e));
+        return event;
+    }
+
+    /** Reads every seat of the event from the table into its live map; false when there is no such event. */
+    private boolean rebuild(long eventId, String token) {
+        Optional<Event> found = store.find(eventId);
+        if (found.isEmpty()) {
+            liveMaps.markMissing(eventId, token, MISSING_FOR);
+            return false;
+        }
+        Event event = found.get();
+        layouts.put(eventId, event);
+        List<SeatState> seats = everySeat(event, store.seatStates(event));
+        liveMaps.rebuild(eventId, token, Long.toHexString(Randomness.shared().nextLong()), seats, clock.instant());
+        rebuilds.incrementAndGet();
+        return true;
+    }
+
+    /** One state per seat of the event, in seat order; a seat with no item is SOLD (nobody can buy it). */
+    private static List<SeatState> everySeat(Event event, List<SeatState> read) {
+        SeatState[] seats = new SeatState[event.totalSeats()];
+        for (SeatState seat : read) {
+            if (seat.seatId() >= 1 && seat.seatId() <= seats.length) {
+                seats[seat.seatId() - 1] = seat;
+            }
+        }
+        for (int i = 0; i < seats.length; i++) {
+            if (seats[i] == null) {
+                seats[i] = new SeatState(event.id(), i + 1, 0, SeatStatus.SOLD, 0);
+            }
+        }
+        return java.util.Arrays.asList(seats);
+    }
+
+    /** Full reads of an event's seats this instance made (the repair path), for tests and benchmarks. */
+    public long rebuilds() {
+        return rebuilds.get();
+    }
+
+    private SeatMapResult fromLocalCopy(SeatMapQuery query) {
+        long eventId = query.eventId();
         Instant now = clock.instant();
         CompletableFuture<LocalCopy> copy = localCopies.compute(eventId, (id, current) ->
                 current != null && (!current.isDone() || (!current.isCompletedExceptionally() && fresh(current, now))) ? current
-                        : CompletableFuture.supplyAsync(() -> new LocalCopy(render(id).orElse(null), clock.instant())));
+                        : CompletableFuture.supplyAsync(() -> new LocalCopy(store.find(id)
+                                .map(event -> SeatMapView.of(event, "local-" + clock.millis(), store.seatStates(event), clock.instant()))
+                                .orElse(null), clock.instant())));
         try {
             LocalCopy local = copy.get();
             if (local.view() == null) {
                 return new SeatMapResult.UnknownEvent();
             }
-            return answer(local.view(), format, gzip, clientEtag, "LOCAL");
+            return answer(local.view(), query, "LOCAL");
         } catch (ExecutionException e) {
             localCopies.remove(eventId, copy);
             throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
@@ -208,14 +328,18 @@ public final class CatalogService {
 
     private boolean fresh(CompletableFuture<LocalCopy> copy, Instant now) {
         LocalCopy local = copy.getNow(null);
-        return local != null && local.builtAt().plus(settings.seatMapFresh()).isAfter(now);
+        return local != null && local.builtAt().plus(settings.localCopyFresh()).isAfter(now);
     }
 
-    private static SeatMapResult answer(SeatMapView view, SeatMapView.Format format, boolean gzip, Optional<String> clientEtag, String cache) {
-        if (clientEtag.filter(view.etag()::equals).isPresent()) {
-            return new SeatMapResult.NotModified(view.etag());
+    private static SeatMapResult answer(SeatMapView view, SeatMapQuery query, String cache) {
+        Optional<String> section = query.form().section();
+        if (section.isPresent() && view.event().sections().stream().noneMatch(s -> s.name().equals(section.get()))) {
+            return new SeatMapResult.UnknownSection(section.get());
         }
-        return new SeatMapResult.Found(view.body(format, gzip), view.etag(), gzip, cache);
+        if (query.clientVersion().filter(view.version()::equals).isPresent()) {
+            return new SeatMapResult.NotModified(view.version());
+        }
+        return new SeatMapResult.Found(view.body(query.form()), view.version(), query.form().gzip(), cache);
     }
 
     private static void sleep(Duration duration) {

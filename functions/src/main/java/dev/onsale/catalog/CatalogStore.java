@@ -165,21 +165,38 @@ public final class CatalogStore {
                     .tableName(seatsTable)
                     .keyConditionExpression("seatBlock = :b")
                     .expressionAttributeValues(Map.of(":b", s(block)))
-                    .projectionExpression("seatId, #st, holdExpiresAt")
-                    .expressionAttributeNames(Map.of("#st", "status"));
+                    .projectionExpression("seatBlock, seatId, #st, holdExpiresAt, version")
+                    .expressionAttributeNames(Map.of("#st", "status"))
+                    .consistentRead(true); // the map is merged with the stream's changes by version: read the newest
             if (start != null) {
                 query.exclusiveStartKey(start);
             }
             QueryResponse response = dynamo.get().query(query.build());
             for (var item : response.items()) {
-                AttributeValue expires = item.get("holdExpiresAt");
-                states.add(new SeatState(Integer.parseInt(item.get("seatId").n()),
-                        SeatStatus.valueOf(item.get("status").s()),
-                        expires == null ? 0 : Long.parseLong(expires.n())));
+                states.add(seatState(item).orElseThrow(() -> new IllegalStateException("unreadable seat item in block " + block)));
             }
             start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
         } while (start != null);
         return states;
+    }
+
+    /**
+     * A seat item's live state (from a read, or from a stream record's image); empty when the item is
+     * not a readable seat. An item no writer has changed yet has no {@code version}: version 0.
+     */
+    public static Optional<SeatState> seatState(Map<String, AttributeValue> item) {
+        try {
+            String block = item.get("seatBlock").s();
+            AttributeValue expires = item.get("holdExpiresAt");
+            AttributeValue version = item.get("version");
+            return Optional.of(new SeatState(Long.parseLong(block.substring(0, block.indexOf('#'))),
+                    Integer.parseInt(item.get("seatId").n()),
+                    version == null ? 0 : Long.parseLong(version.n()),
+                    SeatStatus.valueOf(item.get("status").s()),
+                    expires == null ? 0 : Long.parseLong(expires.n())));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private static Map<String, AttributeValue> eventItem(Event event) {

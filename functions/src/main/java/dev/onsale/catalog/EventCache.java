@@ -42,6 +42,6 @@ public final class EventCache {
     }
 
     public void evict(long eventId) {
-        redis.sync().del(CatalogKeys.event(eventId), CatalogKeys.seatMap(eventId));
+        redis.sync().del(CatalogKeys.event(eventId), CatalogKeys.seatMap(eventId)); // and a seat map's "no such event"
     }
 }

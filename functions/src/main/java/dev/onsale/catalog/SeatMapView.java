@@ -7,66 +7,97 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * A seat map rendered once per rebuild in every form it is served in, so that serving it costs
- * no CPU: the full form (one object per seat, as the API always answered), the compact form (one
- * letter per seat, ~1 byte a seat at 50,000 seats), each also gzip-compressed, and an ETag.
+ * One version of an event's seat map, as a function instance keeps it: the layout, one state letter per
+ * seat, and each form a caller asked for (full or compact, whole or one section, plain or gzip), rendered
+ * the first time it is asked for and then served as it is until the version changes. So a body is built
+ * and compressed once per version, not per request.
+ *
+ * @param version {@code generation.version} of the live map (the base of the ETag)
+ * @param states  one letter per seat ({@link SeatStatus#code()}), seat 1 first
  */
-public record SeatMapView(String full, String compact, String fullGzip, String compactGzip, String etag,
-                          int availableSeats) {
+public record SeatMapView(Event event, String version, String states, int availableSeats,
+                          ConcurrentHashMap<Form, String> bodies) {
 
     /** Which form a caller asked for. */
     public enum Format {
         FULL, COMPACT
     }
 
-    public String body(Format format, boolean gzip) {
-        return switch (format) {
-            case FULL -> gzip ? fullGzip : full;
-            case COMPACT -> gzip ? compactGzip : compact;
-        };
+    /** A body: its format, the one section it shows (empty: all), and whether gzip (base64) or plain JSON. */
+    public record Form(Format format, Optional<String> section, boolean gzip) {
     }
 
-    public static SeatMapView render(Event event, List<SeatState> states, Instant now) {
-        char[] codes = new char[event.totalSeats() + 1];
-        java.util.Arrays.fill(codes, SeatStatus.SOLD.code()); // a seat with no item can't be sold to anyone
+    public static SeatMapView of(Event event, String version, String states) {
+        if (states.length() != event.totalSeats()) {
+            throw new IllegalArgumentException("event " + event.id() + " has " + event.totalSeats() + " seats, the map "
+                    + states.length());
+        }
         int available = 0;
-        for (SeatState state : states) {
-            if (state.seatId() >= 1 && state.seatId() <= event.totalSeats()) {
-                SeatStatus status = state.effectiveStatus(now);
-                codes[state.seatId()] = status.code();
-                if (status == SeatStatus.AVAILABLE) {
-                    available++;
-                }
+        for (int i = 0; i < states.length(); i++) {
+            if (states.charAt(i) == SeatStatus.AVAILABLE.code()) {
+                available++;
             }
         }
-        String compact = compact(event, codes, available);
-        String full = full(event, codes, available);
-        return new SeatMapView(full, compact, gzipBase64(full), gzipBase64(compact), etagOf(compact), available);
+        return new SeatMapView(event, version, states, available, new ConcurrentHashMap<>());
     }
 
-    private static String full(Event event, char[] codes, int available) {
+    /** The map as read from the table: effective states at {@code now}, a seat with no item shown SOLD. */
+    public static SeatMapView of(Event event, String version, List<SeatState> seats, Instant now) {
+        return of(event, version, statesOf(event, seats, now));
+    }
+
+    /** One letter per seat of {@code event}: a seat with no item can't be sold to anyone, so SOLD. */
+    static String statesOf(Event event, List<SeatState> seats, Instant now) {
+        char[] codes = new char[event.totalSeats()];
+        java.util.Arrays.fill(codes, SeatStatus.SOLD.code());
+        for (SeatState seat : seats) {
+            if (seat.seatId() >= 1 && seat.seatId() <= event.totalSeats()) {
+                codes[seat.seatId() - 1] = seat.effectiveStatus(now).code();
+            }
+        }
+        return new String(codes);
+    }
+
+    /** The body of {@code form}; the section, when named, must be one of the event's. */
+    public String body(Form form) {
+        return bodies.computeIfAbsent(form, f -> f.gzip()
+                ? gzipBase64(body(new Form(f.format(), f.section(), false)))
+                : render(f));
+    }
+
+    public SeatStatus status(int seatId) {
+        return SeatStatus.ofCode(states.charAt(seatId - 1));
+    }
+
+    private String render(Form form) {
+        List<Section> sections = form.section()
+                .map(name -> event.sections().stream().filter(s -> s.name().equals(name)).toList())
+                .orElse(event.sections());
+        return form.format() == Format.FULL ? full(sections, form.section()) : compact(sections, form.section());
+    }
+
+    private String full(List<Section> sections, Optional<String> section) {
         return write(json -> {
             json.writeStartObject();
-            header(json, event, available);
+            header(json, section);
             json.writeArrayFieldStart("seats");
-            for (Section section : event.sections()) {
-                for (int seatId = section.firstSeatId(); seatId <= section.lastSeatId(); seatId++) {
+            for (Section s : sections) {
+                for (int seatId = s.firstSeatId(); seatId <= s.lastSeatId(); seatId++) {
                     json.writeStartObject();
                     json.writeNumberField("id", seatId);
-                    json.writeStringField("section", section.name());
-                    json.writeNumberField("row", section.rowOf(seatId));
-                    json.writeNumberField("number", section.numberOf(seatId));
-                    json.writeNumberField("price", section.price());
-                    json.writeStringField("status", statusName(codes[seatId]));
+                    json.writeStringField("section", s.name());
+                    json.writeNumberField("row", s.rowOf(seatId));
+                    json.writeNumberField("number", s.numberOf(seatId));
+                    json.writeNumberField("price", s.price());
+                    json.writeStringField("status", status(seatId).name());
                     json.writeEndObject();
                 }
             }
@@ -75,10 +106,10 @@ public record SeatMapView(String full, String compact, String fullGzip, String c
         });
     }
 
-    private static String compact(Event event, char[] codes, int available) {
+    private String compact(List<Section> sections, Optional<String> section) {
         return write(json -> {
             json.writeStartObject();
-            header(json, event, available);
+            header(json, section);
             json.writeStringField("format", "compact");
             json.writeObjectFieldStart("status_codes");
             for (SeatStatus status : SeatStatus.values()) {
@@ -86,14 +117,14 @@ public record SeatMapView(String full, String compact, String fullGzip, String c
             }
             json.writeEndObject();
             json.writeArrayFieldStart("sections");
-            for (Section section : event.sections()) {
+            for (Section s : sections) {
                 json.writeStartObject();
-                json.writeStringField("name", section.name());
-                json.writeNumberField("price", section.price());
-                json.writeNumberField("first_seat_id", section.firstSeatId());
-                json.writeNumberField("rows", section.rows());
-                json.writeNumberField("seats_per_row", section.seatsPerRow());
-                json.writeStringField("seats", new String(codes, section.firstSeatId(), section.seatCount()));
+                json.writeStringField("name", s.name());
+                json.writeNumberField("price", s.price());
+                json.writeNumberField("first_seat_id", s.firstSeatId());
+                json.writeNumberField("rows", s.rows());
+                json.writeNumberField("seats_per_row", s.seatsPerRow());
+                json.writeStringField("seats", states.substring(s.firstSeatId() - 1, s.lastSeatId()));
                 json.writeEndObject();
             }
             json.writeEndArray();
@@ -101,19 +132,14 @@ public record SeatMapView(String full, String compact, String fullGzip, String c
         });
     }
 
-    private static void header(JsonGenerator json, Event event, int available) throws IOException {
+    /** The whole event's counts, also on a one-section answer (the section's own letters are in it). */
+    private void header(JsonGenerator json, Optional<String> section) throws IOException {
         json.writeNumberField("event_id", event.id());
         json.writeNumberField("total_seats", event.totalSeats());
-        json.writeNumberField("available_seats", available);
-    }
-
-    private static String statusName(char code) {
-        for (SeatStatus status : SeatStatus.values()) {
-            if (status.code() == code) {
-                return status.name();
-            }
+        json.writeNumberField("available_seats", availableSeats);
+        if (section.isPresent()) {
+            json.writeStringField("section", section.get());
         }
-        throw new IllegalArgumentException("Unknown seat code " + code);
     }
 
     private interface JsonWriting {
@@ -138,15 +164,5 @@ public record SeatMapView(String full, String compact, String fullGzip, String c
             throw new UncheckedIOException(e);
         }
         return Base64.getEncoder().encodeToString(bytes.toByteArray());
-    }
-
-    /** The compact form holds every seat's state and the layout: equal compact forms, equal maps. */
-    private static String etagOf(String compact) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(compact.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

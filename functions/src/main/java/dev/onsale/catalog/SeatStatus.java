@@ -14,4 +14,13 @@ public enum SeatStatus {
     public char code() {
         return code;
     }
+
+    public static SeatStatus ofCode(char code) {
+        for (SeatStatus status : values()) {
+            if (status.code == code) {
+                return status;
+            }
+        }
+        throw new IllegalArgumentException("Unknown seat code " + (int) code);
+    }
 }

@@ -4,8 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.onsale.platform.Redis;
 import dev.onsale.platform.SnapStart;
 import io.lettuce.core.RedisException;
+import java.util.Optional;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
@@ -15,7 +17,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * API Gateway as a stack trace. A request a guard refuses never reaches {@link #handle}, so it touches
  * neither DynamoDB nor any cache.
  */
-public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, SnapStart.Hooked {
     private final String adminGroup;
     private final Guards guards;
     private final RequestTelemetry telemetry = RequestTelemetry.forFunction();
@@ -40,9 +42,11 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
                 return recording.end(answer(request)).toApiGateway();
             }
             Guard.Request guarded = request.forGuards();
-            return switch (guards.check(guarded)) {
+            Guards.Checked checked = guards.check(guarded, readAhead(request));
+            return switch (checked.verdict()) {
                 case Guard.Verdict.Refuse refuse -> recording.end(refuse.response()).toApiGateway();
                 case Guard.Verdict.Pass pass -> {
+                    checked.alongside().ifPresent(request::readAhead);
                     ApiResponse response = answer(request);
                     pass.headers().forEach(response::header);
                     guards.afterAnswer(guarded, response);
@@ -79,7 +83,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         }
     }
 
-    /** This function's SnapStart hooks (what the runtime calls around the snapshot). */
+    @Override
     public final SnapStart snapStart() {
         return snapStart;
     }
@@ -88,6 +92,15 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         APIGatewayV2HTTPResponse answer = handleRequest(PrimingRequests.forHandler(getClass(), adminGroup),
                 SnapStart.primingContext(getClass().getSimpleName()));
         return "answered " + answer.getStatusCode();
+    }
+
+    /**
+     * A Redis call this route makes on every request it serves, sent in the same write as its guards' calls,
+     * so that guards and the route's own read cost one round trip together; its reply reaches {@link #handle}
+     * as {@link ApiRequest#readAhead()}. Must not throw: for a request it can name no call for, empty.
+     */
+    protected Optional<Redis.ScriptCall> readAhead(ApiRequest request) {
+        return Optional.empty();
     }
 
     /** Answers one request. Throw {@link ApiException} for a request that cannot be served as sent. */

@@ -21,6 +21,7 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /** An API Gateway HTTP API (payload 2.0) request, read the way every handler reads it. */
@@ -33,6 +34,7 @@ public final class ApiRequest {
     private final APIGatewayV2HTTPEvent event;
     private final String adminGroup;
     private Caller caller;
+    private CompletableFuture<Object> readAhead;
 
     public ApiRequest(APIGatewayV2HTTPEvent event, String adminGroup) {
         this.event = event;
@@ -58,6 +60,15 @@ public final class ApiRequest {
     public String routeKey() {
         String routeKey = event.getRouteKey();
         return routeKey == null || routeKey.isEmpty() || routeKey.equals("$default") ? method() + " " + path() : routeKey;
+    }
+
+    /** The reply to the route's read sent ahead with its guards ({@link ApiHandler#readAhead}); empty when none was sent. */
+    public Optional<CompletableFuture<Object>> readAhead() {
+        return Optional.ofNullable(readAhead);
+    }
+
+    void readAhead(CompletableFuture<Object> reply) {
+        this.readAhead = reply;
     }
 
     /** What the route's guards may see of this request. */

@@ -56,13 +56,25 @@ public final class Guards {
 
     /** Every guard's decision on {@code request}, combined: the first refusal wins, all guards' headers are kept. */
     public Guard.Verdict check(Guard.Request request) {
+        return check(request, Optional.empty()).verdict();
+    }
+
+    /**
+     * The guards' verdict, and the reply to the route's own call {@code alongside} (sent in the same write
+     * as the guards', so the request still costs one round trip; empty when there are no guards to send it with).
+     */
+    public record Checked(Guard.Verdict verdict, Optional<CompletableFuture<Object>> alongside) {
+    }
+
+    public Checked check(Guard.Request request, Optional<Redis.ScriptCall> alongside) {
         if (guards.isEmpty()) {
-            return Guard.Verdict.Pass.PLAIN;
+            return new Checked(Guard.Verdict.Pass.PLAIN, Optional.empty());
         }
-        List<Optional<Guard.RedisCall>> calls = new ArrayList<>(guards.size());
+        List<Optional<Guard.RedisCall>> calls = new ArrayList<>(guards.size() + 1);
         for (Guard guard : guards) {
             calls.add(guard.prepare(request));
         }
+        alongside.ifPresent(call -> calls.add(Optional.of(new Guard.RedisCall(call.script(), call.output(), call.keys(), call.args()))));
         List<CompletableFuture<Object>> replies = send(calls);
         awaitAll(replies);
         List<Guard.Verdict> verdicts = new ArrayList<>(guards.size());
@@ -83,7 +95,7 @@ public final class Guards {
         if (failure != null) {
             reportUnavailable(request, verdict, failure);
         }
-        return verdict;
+        return new Checked(verdict, alongside.map(call -> replies.getLast()));
     }
 
     /** Waits (once, whatever the number of calls) until every reply is in or the guard timeout has passed. */

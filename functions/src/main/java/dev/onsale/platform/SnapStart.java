@@ -28,6 +28,11 @@ public final class SnapStart implements Resource {
         this.primer = primer;
     }
 
+    /** A function with SnapStart hooks (what the runtime calls around the snapshot). */
+    public interface Hooked {
+        SnapStart snapStart();
+    }
+
     /** Registers the hooks of {@code function}; {@code primer} makes its representative call and says how it went. */
     public static SnapStart register(String function, Supplier<String> primer) {
         SnapStart hook = new SnapStart(function, primer);

@@ -36,7 +36,7 @@ class GuardedSeatMapIT {
     GuardedSeatMapIT(LocalStack stack) {
         this.api = new Gateway(stack.gatewayUrl());
         CatalogService catalog = new CatalogService(new CatalogStore(() -> countedDynamo, config.eventsTable(), config.seatsTable()),
-                new SeatMapCache(redis), new EventCache(redis), Clock.systemUTC(), CatalogService.Settings.of(config));
+                new LiveSeatMap(redis), new EventCache(redis), Clock.systemUTC(), CatalogService.Settings.of(config));
         this.handler = new GetSeatMapHandler(catalog, Guards.of(config, SurgeProtection.of(config).seatMap()), config.adminGroup());
     }
 

@@ -1,7 +1,7 @@
 package dev.onsale.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.onsale.platform.Json;
@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class SeatMapViewTest {
     private static List<SeatState> states(SeatState... changed) {
         List<SeatState> all = new ArrayList<>();
         for (int seat = 1; seat <= 5; seat++) {
-            all.add(new SeatState(seat, SeatStatus.AVAILABLE, 0));
+            all.add(seat(seat, SeatStatus.AVAILABLE, 0));
         }
         for (SeatState state : changed) {
             all.set(state.seatId() - 1, state);
@@ -33,12 +34,23 @@ class SeatMapViewTest {
         return all;
     }
 
+    private static SeatState seat(int seatId, SeatStatus status, long holdExpiresAt) {
+        return new SeatState(3, seatId, 1, status, holdExpiresAt);
+    }
+
+    private static final SeatMapView.Form FULL = new SeatMapView.Form(SeatMapView.Format.FULL, Optional.empty(), false);
+    private static final SeatMapView.Form COMPACT = new SeatMapView.Form(SeatMapView.Format.COMPACT, Optional.empty(), false);
+
+    private SeatMapView view(List<SeatState> seats, Instant now) {
+        return SeatMapView.of(event, "g.1", seats, now);
+    }
+
     @Test
     void fullFormListsEverySeatWithItsStatus() throws IOException {
-        SeatMapView view = SeatMapView.render(event, states(
-                new SeatState(2, SeatStatus.SOLD, 0),
-                new SeatState(4, SeatStatus.HELD, NOW.plusSeconds(60).toEpochMilli())), NOW);
-        JsonNode full = Json.MAPPER.readTree(view.full());
+        SeatMapView view = view(states(
+                seat(2, SeatStatus.SOLD, 0),
+                seat(4, SeatStatus.HELD, NOW.plusSeconds(60).toEpochMilli())), NOW);
+        JsonNode full = Json.MAPPER.readTree(view.body(FULL));
         assertEquals(3, full.get("event_id").asInt());
         assertEquals(5, full.get("total_seats").asInt());
         assertEquals(3, full.get("available_seats").asInt());
@@ -54,8 +66,7 @@ class SeatMapViewTest {
 
     @Test
     void compactFormHasOneLetterPerSeatPerSection() throws IOException {
-        SeatMapView view = SeatMapView.render(event, states(new SeatState(2, SeatStatus.SOLD, 0)), NOW);
-        JsonNode compact = Json.MAPPER.readTree(view.compact());
+        JsonNode compact = Json.MAPPER.readTree(view(states(seat(2, SeatStatus.SOLD, 0)), NOW).body(COMPACT));
         assertEquals("ASA", compact.get("sections").get(0).get("seats").asText());
         assertEquals("AA", compact.get("sections").get(1).get("seats").asText());
         assertEquals(4, compact.get("sections").get(1).get("first_seat_id").asInt());
@@ -63,23 +74,38 @@ class SeatMapViewTest {
     }
 
     @Test
+    void oneSectionIsServedAloneWithTheWholeEventsCounts() throws IOException {
+        SeatMapView view = view(states(seat(5, SeatStatus.SOLD, 0)), NOW);
+        JsonNode full = Json.MAPPER.readTree(view.body(new SeatMapView.Form(SeatMapView.Format.FULL, Optional.of("Balcony"), false)));
+        assertEquals("Balcony", full.get("section").asText());
+        assertEquals(2, full.get("seats").size());
+        assertEquals(4, full.get("seats").get(0).get("id").asInt());
+        assertEquals("SOLD", full.get("seats").get(1).get("status").asText());
+        assertEquals(4, full.get("available_seats").asInt());
+        JsonNode compact = Json.MAPPER.readTree(view.body(new SeatMapView.Form(SeatMapView.Format.COMPACT, Optional.of("Balcony"), false)));
+        assertEquals(1, compact.get("sections").size());
+        assertEquals("AS", compact.get("sections").get(0).get("seats").asText());
+    }
+
+    @Test
     void anExpiredHoldShowsAsAvailable() throws IOException {
-        SeatMapView view = SeatMapView.render(event, states(new SeatState(1, SeatStatus.HELD, NOW.toEpochMilli() - 1)), NOW);
-        assertEquals(5, Json.MAPPER.readTree(view.full()).get("available_seats").asInt());
+        SeatMapView view = view(states(seat(1, SeatStatus.HELD, NOW.toEpochMilli() - 1)), NOW);
+        assertEquals(5, Json.MAPPER.readTree(view.body(FULL)).get("available_seats").asInt());
     }
 
     @Test
-    void gzipFormsDecompressToThePlainForms() throws IOException {
-        SeatMapView view = SeatMapView.render(event, states(), NOW);
-        assertEquals(view.full(), gunzip(view.fullGzip()));
-        assertEquals(view.compact(), gunzip(view.compactGzip()));
+    void aSeatWithNoItemShowsSold() throws IOException {
+        SeatMapView view = view(states().subList(0, 4), NOW);
+        assertEquals("AS", Json.MAPPER.readTree(view.body(COMPACT)).get("sections").get(1).get("seats").asText());
     }
 
     @Test
-    void etagChangesWithAnySeatAndOnlyThen() {
-        String before = SeatMapView.render(event, states(), NOW).etag();
-        assertEquals(before, SeatMapView.render(event, states(), NOW.plusSeconds(5)).etag());
-        assertNotEquals(before, SeatMapView.render(event, states(new SeatState(5, SeatStatus.SOLD, 0)), NOW).etag());
+    void gzipFormsDecompressToThePlainFormsAndAreBuiltOnce() throws IOException {
+        SeatMapView view = view(states(), NOW);
+        SeatMapView.Form fullGzip = new SeatMapView.Form(SeatMapView.Format.FULL, Optional.empty(), true);
+        assertEquals(view.body(FULL), gunzip(view.body(fullGzip)));
+        assertEquals(view.body(COMPACT), gunzip(view.body(new SeatMapView.Form(SeatMapView.Format.COMPACT, Optional.empty(), true))));
+        assertSame(view.body(fullGzip), view.body(fullGzip), "compressed once per version, then served as it is");
     }
 
     private static String gunzip(String base64) throws IOException {

@@ -71,7 +71,7 @@ class SnapStartIT {
             Map<String, List<Map<String, AttributeValue>>> tablesBefore = tables();
             String queuedBefore = holdExpiryQueue();
             for (Object handler : handlers) {
-                SnapStart hooks = handler instanceof ApiHandler http ? http.snapStart() : ((HoldExpiryHandler) handler).snapStart();
+                SnapStart hooks = ((SnapStart.Hooked) handler).snapStart();
                 hooks.beforeCheckpoint(null);
                 hooks.afterRestore(null);
             }

@@ -31,6 +31,8 @@ public final class RedisWireProxy implements AutoCloseable {
     private final Duration delay;
     private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
     private final Map<String, Long> commands = new TreeMap<>();
+    private long roundTrips;
+    private long bytesToClients;
 
     public RedisWireProxy(int upstreamPort, Duration delay) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
@@ -50,6 +52,22 @@ public final class RedisWireProxy implements AutoCloseable {
 
     public synchronized void reset() {
         commands.clear();
+        roundTrips = 0;
+        bytesToClients = 0;
+    }
+
+    /**
+     * The times a client spoke since the last {@link #reset}: its first bytes, and every time it sent
+     * again after the server had answered something. Pipelined commands in one write are one; a command
+     * sent after awaiting a reply is another. Exact for one client connection at a time.
+     */
+    public synchronized long roundTrips() {
+        return roundTrips;
+    }
+
+    /** What the server sent the clients since the last {@link #reset}, in bytes. */
+    public synchronized long bytesToClients() {
+        return bytesToClients;
     }
 
     private synchronized void counted(String command) {
@@ -68,8 +86,9 @@ public final class RedisWireProxy implements AutoCloseable {
                 open.add(upstream);
                 open.add(later::shutdownNow);
                 RespCommands parser = new RespCommands();
-                Thread.ofPlatform().daemon().start(() -> pump(client, upstream, later, parser));
-                Thread.ofPlatform().daemon().start(() -> pump(upstream, client, null, null));
+                Turns turns = new Turns();
+                Thread.ofPlatform().daemon().start(() -> pump(client, upstream, later, parser, turns));
+                Thread.ofPlatform().daemon().start(() -> pump(upstream, client, null, null, turns));
             } catch (IOException e) {
                 return; // closed
             }
@@ -77,7 +96,24 @@ public final class RedisWireProxy implements AutoCloseable {
     }
 
     /** Copies {@code from} to {@code to}: client bytes {@code delay} later (equal delays keep their order). */
-    private void pump(Socket from, Socket to, ScheduledExecutorService later, RespCommands parser) {
+    /** Who spoke last on one connection. */
+    private static final class Turns {
+        boolean serverSpoke = true;
+    }
+
+    private synchronized void clientSent(Turns turns) {
+        if (turns.serverSpoke) {
+            roundTrips++;
+            turns.serverSpoke = false;
+        }
+    }
+
+    private synchronized void serverSent(Turns turns, int bytes) {
+        turns.serverSpoke = true;
+        bytesToClients += bytes;
+    }
+
+    private void pump(Socket from, Socket to, ScheduledExecutorService later, RespCommands parser, Turns turns) {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream()) {
             OutputStream out = to.getOutputStream();
@@ -86,6 +122,9 @@ public final class RedisWireProxy implements AutoCloseable {
                 byte[] chunk = Arrays.copyOf(buffer, read);
                 if (parser != null) {
                     parser.feed(chunk).forEach(this::counted);
+                    clientSent(turns);
+                } else {
+                    serverSent(turns, read);
                 }
                 if (later == null || delay.isZero()) {
                     out.write(chunk);
