@@ -31,9 +31,12 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * <p>Events table: one item per event under its numeric {@code eventId}; item 0 holds the id counter.
  * Seats table: one item per seat, keyed by {@code seatBlock} = {@code "<eventId>#<block>"} (blocks of
  * {@value #SEATS_PER_BLOCK} consecutive seats, so a hot event's writes spread over many partitions) and
- * {@code seatId}. The block size is part of the key layout: it can never change for stored data.
+ * {@code seatId}. The block size is part of the key layout: it can never change for stored data. Every
+ * write of a seat adds 1 to its {@code version} (absent: 0), by which the live seat map orders the
+ * changes the table's stream delivers.
  */
 public final class CatalogStore {
+    private static final System.Logger LOG = System.getLogger(CatalogStore.class.getName());
     public static final int SEATS_PER_BLOCK = 200;
     private static final long COUNTER_ID = 0;
     private static final int BATCH_WRITE_MAX = 25;
@@ -173,7 +176,9 @@ public final class CatalogStore {
             }
             QueryResponse response = dynamo.get().query(query.build());
             for (var item : response.items()) {
-                states.add(seatState(item).orElseThrow(() -> new IllegalStateException("unreadable seat item in block " + block)));
+                // an item no reader understands can't be sold to anyone: left out, so it shows SOLD
+                seatState(item).ifPresentOrElse(states::add, () -> LOG.log(System.Logger.Level.ERROR,
+                        "Unreadable seat item " + item.get("seatId") + " in block " + block + "; shown as sold"));
             }
             start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
         } while (start != null);

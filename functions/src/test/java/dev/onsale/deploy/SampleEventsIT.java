@@ -39,7 +39,7 @@ class SampleEventsIT {
     /** The order the samples run in: each one's data made by those before it. */
     private static final List<String> ORDER = List.of("CreateEventFunction", "ListEventsFunction", "GetEventFunction",
             "GetSeatMapFunction", "CreateBookingFunction", "ListBookingsFunction", "GetBookingFunction", "ConfirmBookingFunction",
-            "CancelBookingFunction", "HoldExpiryFunction", "EnableWaitingRoomFunction", "JoinWaitingRoomFunction",
+            "CancelBookingFunction", "HoldExpiryFunction", "SeatAvailabilityFunction", "EnableWaitingRoomFunction", "JoinWaitingRoomFunction",
             "WaitingRoomStatusFunction", "WaitingRoomStatsFunction", "DisableWaitingRoomFunction", "QueuePageFunction",
             "CacheStatsFunction", "RouteNotFoundFunction", "OpenApiFunction", "DocsPageFunction", "DocsAssetFunction");
     /** What each sample answers as it is, on a fresh stack after the samples before it. */
@@ -88,6 +88,11 @@ class SampleEventsIT {
                 JsonNode record = event.path("Records").path(0);
                 assertEquals("aws:sqs", record.path("eventSource").asText(), sample.toString());
                 assertTrue(record.path("eventSourceARN").asText().startsWith("arn:aws:sqs:"), sample.toString());
+            } else if ("DynamoDB".equals(trigger.get("Type"))) {
+                JsonNode record = event.path("Records").path(0);
+                assertEquals("aws:dynamodb", record.path("eventSource").asText(), sample.toString());
+                assertTrue(record.path("eventSourceARN").asText().matches("arn:aws:dynamodb:.*:table/.*/stream/.*"), sample.toString());
+                assertTrue(record.path("dynamodb").has("SequenceNumber") && record.path("dynamodb").has("NewImage"), sample.toString());
             } else {
                 assertHttpApiEvent(function.logicalId(), (Map<?, ?>) trigger.get("Properties"), event);
             }
@@ -103,8 +108,9 @@ class SampleEventsIT {
         for (String function : ORDER) {
             JsonNode answer = invoke(function, Files.readString(sampleOf(function)));
             answers.put(function, answer);
-            if (function.equals("HoldExpiryFunction")) {
-                assertEquals(0, answer.path("batchItemFailures").size(), "the expiry function failed its sample: " + answer);
+            if (function.equals("HoldExpiryFunction") || function.equals("SeatAvailabilityFunction")) {
+                assertTrue(answer.path("batchItemFailures").isArray(), function + " answered no batch response: " + answer);
+                assertEquals(0, answer.path("batchItemFailures").size(), function + " failed its sample: " + answer);
                 continue;
             }
             int status = answer.path("statusCode").asInt();
