@@ -43,7 +43,7 @@ public final class CatalogService {
     /**
      * The tunables of the catalog.
      *
-     * @param rebuildWait    {@code SEAT_MAP_REBUILD_WAIT_MS}: how long a reader waits for another's rebuild of a missing map
+     * @param rebuildWait    {@code SEAT_MAP_REBUILD_WAIT_MS}: how long a reader with no copy of its own waits for another's rebuild of a missing map
      * @param rebuildLock    {@code SEAT_MAP_REBUILD_LOCK_MS}: how long one rebuild may take before another caller may start one
      * @param localCopyFresh {@code SEAT_MAP_FRESH_MS}: while Redis is unreachable, how long an instance serves its own read of the table
      * @param redisTimeout   {@code REDIS_TIMEOUT_MS}: how long a read sent ahead (with the guards) is awaited
@@ -170,7 +170,8 @@ public final class CatalogService {
     /**
      * The seat map. {@code prefetched} is the reply to {@link #seatMapRead} when the caller sent it already
      * (empty: read now). On a missing map exactly one caller per event rebuilds it from the table; the
-     * others wait a short while for it, then get this instance's last copy or {@link SeatMapResult.Busy}.
+     * others get this instance's last copy at once, or without one wait a short while for the rebuild,
+     * then {@link SeatMapResult.Busy}.
      */
     public SeatMapResult seatMap(SeatMapQuery query, Optional<CompletableFuture<Object>> prefetched) {
         long eventId = query.eventId();
@@ -214,9 +215,12 @@ public final class CatalogService {
                         read = liveMaps.read(eventId, "", token, settings.rebuildLock()); // as merged with the stream's changes
                     }
                     case LiveSeatMap.Read.Wait wait -> {
+                        SeatMapView copy = copies.get(eventId);
+                        if (copy != null) {
+                            return answer(copy, query, "STALE"); // the last good copy now, rather than waiting for the rebuild
+                        }
                         if (clock.instant().isAfter(giveUpAt)) {
-                            SeatMapView copy = copies.get(eventId);
-                            return copy != null ? answer(copy, query, "STALE") : new SeatMapResult.Busy();
+                            return new SeatMapResult.Busy();
                         }
                         sleep(WAIT_STEP);
                         read = liveMaps.read(eventId, "", token, settings.rebuildLock());
