@@ -228,7 +228,13 @@ public final class CatalogService {
                 }
             }
         } catch (RedisException e) {
-            LOG.log(System.Logger.Level.WARNING, "Seat map unreachable in Redis; serving event " + eventId + " from this container's copy", e);
+            SeatMapView copy = copies.get(eventId);
+            if (copy != null) {
+                // a slow or lost Redis answer: this instance's last copy, not a read of the whole table
+                LOG.log(System.Logger.Level.WARNING, "Seat map of event " + eventId + " unreachable in Redis; serving this instance's last copy: " + e);
+                return answer(copy, query, "STALE");
+            }
+            LOG.log(System.Logger.Level.WARNING, "Seat map unreachable in Redis; serving event " + eventId + " from this container's read of the table", e);
             return fromLocalCopy(query);
         }
     }
