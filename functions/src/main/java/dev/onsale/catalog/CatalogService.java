@@ -25,6 +25,11 @@ public final class CatalogService {
     static final Duration MISSING_FOR = Duration.ofSeconds(5);
     private static final Duration WAIT_STEP = Duration.ofMillis(20);
 
+    /**
+     * While Redis does not answer, how long after it last did an instance's copy is still served: a blip
+     * costs no table read; a longer outage falls back to reading the table (once per fresh period).
+     */
+    static final Duration STALE_COPY_SERVED_FOR = Duration.ofSeconds(5);
     /** Events' seat maps whose copies an instance keeps; a map of 100,000 seats is ~100 KB of states plus its bodies. */
     private static final int MAX_COPIES = 32;
 
@@ -35,6 +40,8 @@ public final class CatalogService {
     private final Settings settings;
     /** This instance's last copy of each event's map, revalidated by version on every read. */
     private final ConcurrentHashMap<Long, SeatMapView> copies = new ConcurrentHashMap<>();
+    /** When each copy was last found current (or fetched) in Redis. */
+    private final ConcurrentHashMap<Long, Instant> validatedAt = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Event> layouts = new ConcurrentHashMap<>();
     private final AtomicLong rebuilds = new AtomicLong();
     /** Used only while Redis is unreachable: one rebuild per event per fresh period in this container. */
@@ -187,6 +194,7 @@ public final class CatalogService {
                     case LiveSeatMap.Read.Same same -> {
                         SeatMapView copy = copies.get(eventId);
                         if (copy != null && copy.version().equals(same.version())) {
+                            validatedAt.put(eventId, clock.instant());
                             return answer(copy, query, "HIT");
                         }
                         if (query.clientVersion().filter(same.version()::equals).isPresent()) {
@@ -229,8 +237,9 @@ public final class CatalogService {
             }
         } catch (RedisException e) {
             SeatMapView copy = copies.get(eventId);
-            if (copy != null) {
-                // a slow or lost Redis answer: this instance's last copy, not a read of the whole table
+            Instant validated = validatedAt.get(eventId);
+            if (copy != null && validated != null && validated.plus(STALE_COPY_SERVED_FOR).isAfter(clock.instant())) {
+                // a slow or lost Redis answer: this instance's recent copy, not a read of the whole table
                 LOG.log(System.Logger.Level.WARNING, "Seat map of event " + eventId + " unreachable in Redis; serving this instance's last copy: " + e);
                 return answer(copy, query, "STALE");
             }
@@ -261,8 +270,10 @@ public final class CatalogService {
     private SeatMapView keep(SeatMapView view) {
         if (copies.size() >= MAX_COPIES && !copies.containsKey(view.event().id())) {
             copies.clear(); // a function instance serves few events at once: start over rather than track use
+            validatedAt.clear();
         }
         copies.put(view.event().id(), view);
+        validatedAt.put(view.event().id(), clock.instant());
         return view;
     }
 
