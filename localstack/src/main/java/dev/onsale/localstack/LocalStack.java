@@ -63,7 +63,7 @@ public final class LocalStack implements AutoCloseable {
     private final IntrinsicEvaluator evaluator;
     private final Map<String, String> queueUrlsByArn = new ConcurrentHashMap<>();
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
-    private final List<SqsEventSourcePoller> pollers = new ArrayList<>();
+    private final List<EventSourcePoller> pollers = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook = new Thread(this::closeOnJvmExit, "local-stack-shutdown");
 
@@ -198,14 +198,14 @@ public final class LocalStack implements AutoCloseable {
         return function(functionLogicalId).invoke(event);
     }
 
-    /** Stops every SQS poller; returns once none is receiving or invoking. */
+    /** Stops every event source poller (SQS and streams); returns once none is reading or invoking. */
     public void pausePollers() {
-        pollers.forEach(SqsEventSourcePoller::requestPause);
-        pollers.forEach(SqsEventSourcePoller::awaitIdle);
+        pollers.forEach(EventSourcePoller::requestPause);
+        pollers.forEach(EventSourcePoller::awaitIdle);
     }
 
     public void resumePollers() {
-        pollers.forEach(SqsEventSourcePoller::resume);
+        pollers.forEach(EventSourcePoller::resume);
     }
 
     /** Stops redis-server, e.g. to see how functions cope with a cache outage. */
@@ -235,7 +235,7 @@ public final class LocalStack implements AutoCloseable {
         return redis != null;
     }
 
-    List<SqsEventSourcePoller> pollers() {
+    List<EventSourcePoller> pollers() {
         return Collections.unmodifiableList(pollers);
     }
 
@@ -245,8 +245,8 @@ public final class LocalStack implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        pollers.forEach(SqsEventSourcePoller::signalStop);
-        pollers.forEach(poller -> stopPart("SQS poller " + poller.description(), poller));
+        pollers.forEach(EventSourcePoller::signalStop);
+        pollers.forEach(poller -> stopPart(poller.sourceType() + " poller " + poller.description(), poller));
         stopPart("HTTP API", httpApi);
         extraGateways.forEach(gateway -> stopPart("HTTP API " + gateway.url(), gateway));
         stopPart("SQS client", sqs);

@@ -165,8 +165,8 @@ public final class Main {
         stack.routes().stream().sorted(RouteTable.displayOrder()).forEach(route -> System.out.printf("%-6s %s -> %s%n",
                 route.method(), route.path() == null ? base + "/* ($default)" : base + route.path(),
                 route.function().definition().logicalId()));
-        stack.pollers().stream().sorted(Comparator.comparing(SqsEventSourcePoller::description))
-                .forEach(poller -> System.out.println("SQS    " + poller.description()));
+        stack.pollers().stream().sorted(Comparator.comparing(EventSourcePoller::sourceType).thenComparing(EventSourcePoller::description))
+                .forEach(poller -> System.out.printf("%-6s %s%n", poller.sourceType(), poller.description()));
         System.out.println("DynamoDB " + stack.dynamoDbEndpoint());
         System.out.println("SQS      " + stack.sqsEndpoint());
         if (stack.runsRedis()) {
