@@ -25,6 +25,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -73,6 +74,7 @@ public final class LocalStack implements AutoCloseable {
     private URI dynamoDbEndpoint;
     private URI sqsEndpoint;
     private DynamoDbClient dynamoDb;
+    private DynamoDbStreamsClient dynamoDbStreams;
     private SqsClient sqs;
     private URLClassLoader codeLoader;
     private RouteTable routes;
@@ -147,6 +149,11 @@ public final class LocalStack implements AutoCloseable {
     /** A DynamoDB client (SDK v2, Apache HTTP client) pointed at the stack's DynamoDB. */
     public DynamoDbClient dynamoDb() {
         return dynamoDb;
+    }
+
+    /** A DynamoDB Streams client (SDK v2, Apache HTTP client) pointed at the stack's DynamoDB. */
+    public DynamoDbStreamsClient dynamoDbStreams() {
+        return dynamoDbStreams;
     }
 
     /** An SQS client (SDK v2, Apache HTTP client) pointed at the stack's SQS. */
@@ -251,6 +258,7 @@ public final class LocalStack implements AutoCloseable {
         extraGateways.forEach(gateway -> stopPart("HTTP API " + gateway.url(), gateway));
         stopPart("SQS client", sqs);
         stopPart("DynamoDB client", dynamoDb);
+        stopPart("DynamoDB Streams client", dynamoDbStreams);
         stopPart("ElasticMQ", elasticMq);
         stopPart("DynamoDB Local", dynamoDbLocal);
         stopPart("redis-server", redis);
@@ -302,6 +310,9 @@ public final class LocalStack implements AutoCloseable {
             }
             steps.add(startup.submit(() -> {
                 dynamoDb = DynamoDbClient.builder().endpointOverride(dynamoDbEndpoint)
+                        .region(Region.of(options.region())).credentialsProvider(localCredentials())
+                        .httpClientBuilder(ApacheHttpClient.builder()).build();
+                dynamoDbStreams = DynamoDbStreamsClient.builder().endpointOverride(dynamoDbEndpoint)
                         .region(Region.of(options.region())).credentialsProvider(localCredentials())
                         .httpClientBuilder(ApacheHttpClient.builder()).build();
                 if (dynamoDbServer != null) {
@@ -371,9 +382,11 @@ public final class LocalStack implements AutoCloseable {
         for (Template.Resource table : deployed()) {
             if (table.type().equals(Template.DYNAMODB_TABLE)) {
                 TableDefinition definition = TableDefinition.from(table, evaluator, options.stackName());
-                definition.createIn(dynamoDb);
+                String streamArn = definition.createIn(dynamoDb);
                 String arn = definition.arn(options.region());
-                physical.register(table.logicalId(), definition.tableName(), Map.of("Arn", arn, "StreamArn", arn + "/stream/local"));
+                // the stream's own ARN, as the endpoint made it: the one its streams API knows
+                physical.register(table.logicalId(), definition.tableName(),
+                        streamArn == null ? Map.of("Arn", arn) : Map.of("Arn", arn, "StreamArn", streamArn));
             }
         }
     }
