@@ -32,7 +32,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * SAM without Docker: runs a SAM template in this JVM. It creates the template's DynamoDB tables in
  * DynamoDB Local and its SQS queues in ElasticMQ (or both in an external endpoint such as LocalStack),
  * runs one redis-server for its ElastiCache resources, serves every {@code HttpApi} event of every
- * function on a local HTTP API, and polls every {@code SQS} event source into its function.
+ * function on a local HTTP API, and polls every {@code SQS} and {@code DynamoDB} (stream) event source
+ * into its function.
  *
  * <p>Each function is one warm handler instance, created with its resolved environment published as
  * {@code lambda.env.<NAME>} system properties during its construction: see {@link LambdaEnvironment}.
@@ -213,6 +214,24 @@ public final class LocalStack implements AutoCloseable {
 
     public void resumePollers() {
         pollers.forEach(EventSourcePoller::resume);
+    }
+
+    /**
+     * Returns once every DynamoDB stream event source has delivered, or given up on, every record its
+     * stream held when this was called (it may have delivered later ones too): write, await, then look.
+     *
+     * @throws IllegalStateException when one has not within {@code timeout}, or at once when the pollers are
+     *                               paused (a paused poller would not)
+     */
+    public void awaitStreamsCaughtUp(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<DynamoDbStreamPoller> streamPollers = pollers.stream()
+                .filter(DynamoDbStreamPoller.class::isInstance).map(DynamoDbStreamPoller.class::cast).toList();
+        // ask all first, so they catch up together
+        long[] generations = streamPollers.stream().mapToLong(DynamoDbStreamPoller::requestCatchUp).toArray();
+        for (int i = 0; i < generations.length; i++) {
+            streamPollers.get(i).awaitCaughtUp(generations[i], deadline);
+        }
     }
 
     /** Stops redis-server, e.g. to see how functions cope with a cache outage. */
@@ -502,15 +521,36 @@ public final class LocalStack implements AutoCloseable {
     private void startPollers() {
         for (LocalFunction function : functions.values()) {
             for (FunctionDefinition.SqsEventSource source : function.definition().sqsEventSources()) {
-                if (!source.enabled()) {
-                    continue;
+                if (source.enabled()) {
+                    startPoller(new SqsEventSourcePoller(source, queueUrl(source.queueArn()), function, sqs, options.region()));
                 }
-                SqsEventSourcePoller poller = new SqsEventSourcePoller(source, queueUrl(source.queueArn()), function, sqs,
-                        options.region());
-                pollers.add(poller);
-                poller.start(!options.pollers());
+            }
+            for (FunctionDefinition.DynamoDbEventSource source : function.definition().dynamoDbEventSources()) {
+                if (source.enabled()) {
+                    startPoller(new DynamoDbStreamPoller(source, function, dynamoDbStreams, sqs,
+                            onFailureQueueUrl(function, source), options.region(), Clock.systemUTC()));
+                }
             }
         }
+    }
+
+    private void startPoller(EventSourcePoller poller) {
+        pollers.add(poller);
+        poller.start(!options.pollers());
+    }
+
+    /** The OnFailure destination's queue URL; null without one, or for an SNS topic, which is not emulated. */
+    private String onFailureQueueUrl(LocalFunction function, FunctionDefinition.DynamoDbEventSource source) {
+        String destination = source.onFailureDestinationArn();
+        if (destination == null) {
+            return null;
+        }
+        if (!destination.startsWith("arn:aws:sqs:")) {
+            log.warn("{}.{}: the OnFailure destination {} is not an SQS queue; locally discarded records are only logged",
+                    function.definition().logicalId(), source.eventName(), destination);
+            return null;
+        }
+        return queueUrl(destination);
     }
 
     private String queueUrl(String arn) {
