@@ -153,7 +153,7 @@ abstract class EventSourcePoller implements AutoCloseable {
         }
     }
 
-    static void sleep(long millis) {
+    private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
