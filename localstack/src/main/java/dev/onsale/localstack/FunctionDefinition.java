@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 record FunctionDefinition(String logicalId, String functionName, String handler, String runtime, int memorySizeMb,
                           int timeoutSeconds, Map<String, String> variables, List<HttpApiEvent> httpApiEvents,
-                          List<SqsEventSource> sqsEventSources) {
+                          List<SqsEventSource> sqsEventSources, List<DynamoDbEventSource> dynamoDbEventSources) {
 
     /**
      * An {@code HttpApi} event. A null path means the {@code $default} route.
@@ -32,6 +32,23 @@ record FunctionDefinition(String logicalId, String functionName, String handler,
     /** An {@code SQS} event source mapping, with Lambda's defaults. */
     record SqsEventSource(String eventName, String queueArn, int batchSize, int maximumBatchingWindowSeconds,
                           boolean reportBatchItemFailures, boolean enabled) {}
+
+    /** Where a stream event source mapping starts reading a stream. */
+    enum StartingPosition { TRIM_HORIZON, LATEST }
+
+    /**
+     * A {@code DynamoDB} (stream) event source mapping, with Lambda's defaults.
+     *
+     * @param maximumRetryAttempts          -1: retry until the records expire
+     * @param maximumRecordAgeSeconds       -1: no age limit
+     * @param onFailureDestinationArn       DestinationConfig.OnFailure.Destination, where discarded batches are
+     *                                      described; null for none
+     * @param parallelizationFactor         accepted; each shard is read by one sequence of batches locally
+     */
+    record DynamoDbEventSource(String eventName, String streamArn, StartingPosition startingPosition, int batchSize,
+                               int maximumBatchingWindowSeconds, boolean reportBatchItemFailures,
+                               boolean bisectBatchOnFunctionError, int maximumRetryAttempts, int maximumRecordAgeSeconds,
+                               String onFailureDestinationArn, boolean enabled, int parallelizationFactor) {}
 
     private static final Logger log = LoggerFactory.getLogger(FunctionDefinition.class);
 
@@ -58,6 +75,7 @@ record FunctionDefinition(String logicalId, String functionName, String handler,
         variables.putAll(loggingVariables(raw.get("LoggingConfig"), evaluator));
         List<HttpApiEvent> httpApiEvents = new ArrayList<>();
         List<SqsEventSource> sqsEventSources = new ArrayList<>();
+        List<DynamoDbEventSource> dynamoDbEventSources = new ArrayList<>();
         if (raw.get("Events") instanceof Map<?, ?> events) {
             events.forEach((name, declaration) -> {
                 Map<String, Object> event = Template.asMap(declaration, logicalId + ".Events." + name);
@@ -67,6 +85,8 @@ record FunctionDefinition(String logicalId, String functionName, String handler,
                 switch (type) {
                     case "HttpApi" -> httpApiEvents.add(httpApiEvent(String.valueOf(name), eventProperties, evaluator));
                     case "SQS" -> sqsEventSources.add(sqsEventSource(String.valueOf(name), eventProperties, evaluator));
+                    case "DynamoDB" -> dynamoDbEventSources.add(dynamoDbEventSource(logicalId, String.valueOf(name),
+                            eventProperties, evaluator));
                     default -> log.info("{}: event {} of type {} has no local trigger", logicalId, name, type);
                 }
             });
@@ -77,7 +97,8 @@ record FunctionDefinition(String logicalId, String functionName, String handler,
                 scalars.string("Runtime"),
                 (int) scalars.number("MemorySize", 128),
                 (int) scalars.number("Timeout", 3),
-                Map.copyOf(variables), List.copyOf(httpApiEvents), List.copyOf(sqsEventSources));
+                Map.copyOf(variables), List.copyOf(httpApiEvents), List.copyOf(sqsEventSources),
+                List.copyOf(dynamoDbEventSources));
     }
 
     /**
@@ -141,5 +162,33 @@ record FunctionDefinition(String logicalId, String functionName, String handler,
                 (int) properties.number("MaximumBatchingWindowInSeconds", 0),
                 properties.strings("FunctionResponseTypes").contains("ReportBatchItemFailures"),
                 properties.bool("Enabled", true));
+    }
+
+    private static DynamoDbEventSource dynamoDbEventSource(String logicalId, String name, Map<String, Object> raw,
+                                                           IntrinsicEvaluator evaluator) {
+        ResourceProperties properties = ResourceProperties.of(name, evaluator.evaluate(raw));
+        String streamArn = properties.string("Stream");
+        if (streamArn == null) {
+            throw new IllegalArgumentException("DynamoDB event " + name + " has no Stream");
+        }
+        String position = properties.string("StartingPosition");
+        if (position == null || !List.of("TRIM_HORIZON", "LATEST").contains(position)) {
+            throw new IllegalArgumentException("DynamoDB event " + name + " wants StartingPosition TRIM_HORIZON or LATEST, got " + position);
+        }
+        for (String unsupported : new String[] {"FilterCriteria", "TumblingWindowInSeconds"}) {
+            if (properties.has(unsupported)) {
+                log.warn("{}: event {}: {} is not applied locally", logicalId, name, unsupported);
+            }
+        }
+        return new DynamoDbEventSource(name, streamArn, StartingPosition.valueOf(position),
+                (int) properties.number("BatchSize", 100),
+                (int) properties.number("MaximumBatchingWindowInSeconds", 0),
+                properties.strings("FunctionResponseTypes").contains("ReportBatchItemFailures"),
+                properties.bool("BisectBatchOnFunctionError", false),
+                (int) properties.number("MaximumRetryAttempts", -1),
+                (int) properties.number("MaximumRecordAgeInSeconds", -1),
+                properties.nested("DestinationConfig").nested("OnFailure").string("Destination"),
+                properties.bool("Enabled", true),
+                (int) properties.number("ParallelizationFactor", 1));
     }
 }

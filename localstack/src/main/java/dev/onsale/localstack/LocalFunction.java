@@ -86,6 +86,11 @@ final class LocalFunction {
         return definition;
     }
 
+    /** The function's ARN, as its context and Lambda's invocation records give it. */
+    String arn() {
+        return arn;
+    }
+
     /** The resolved environment: the template's variables plus what Lambda itself sets. */
     Map<String, String> environment() {
         return environment;

@@ -25,13 +25,15 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * SAM without Docker: runs a SAM template in this JVM. It creates the template's DynamoDB tables in
  * DynamoDB Local and its SQS queues in ElasticMQ (or both in an external endpoint such as LocalStack),
  * runs one redis-server for its ElastiCache resources, serves every {@code HttpApi} event of every
- * function on a local HTTP API, and polls every {@code SQS} event source into its function.
+ * function on a local HTTP API, and polls every {@code SQS} and {@code DynamoDB} (stream) event source
+ * into its function.
  *
  * <p>Each function is one warm handler instance, created with its resolved environment published as
  * {@code lambda.env.<NAME>} system properties during its construction: see {@link LambdaEnvironment}.
@@ -63,7 +65,7 @@ public final class LocalStack implements AutoCloseable {
     private final IntrinsicEvaluator evaluator;
     private final Map<String, String> queueUrlsByArn = new ConcurrentHashMap<>();
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
-    private final List<SqsEventSourcePoller> pollers = new ArrayList<>();
+    private final List<EventSourcePoller> pollers = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook = new Thread(this::closeOnJvmExit, "local-stack-shutdown");
 
@@ -73,6 +75,7 @@ public final class LocalStack implements AutoCloseable {
     private URI dynamoDbEndpoint;
     private URI sqsEndpoint;
     private DynamoDbClient dynamoDb;
+    private DynamoDbStreamsClient dynamoDbStreams;
     private SqsClient sqs;
     private URLClassLoader codeLoader;
     private RouteTable routes;
@@ -149,6 +152,11 @@ public final class LocalStack implements AutoCloseable {
         return dynamoDb;
     }
 
+    /** A DynamoDB Streams client (SDK v2, Apache HTTP client) pointed at the stack's DynamoDB. */
+    public DynamoDbStreamsClient dynamoDbStreams() {
+        return dynamoDbStreams;
+    }
+
     /** An SQS client (SDK v2, Apache HTTP client) pointed at the stack's SQS. */
     public SqsClient sqs() {
         return sqs;
@@ -198,14 +206,32 @@ public final class LocalStack implements AutoCloseable {
         return function(functionLogicalId).invoke(event);
     }
 
-    /** Stops every SQS poller; returns once none is receiving or invoking. */
+    /** Stops every event source poller (SQS and streams); returns once none is reading or invoking. */
     public void pausePollers() {
-        pollers.forEach(SqsEventSourcePoller::requestPause);
-        pollers.forEach(SqsEventSourcePoller::awaitIdle);
+        pollers.forEach(EventSourcePoller::requestPause);
+        pollers.forEach(EventSourcePoller::awaitIdle);
     }
 
     public void resumePollers() {
-        pollers.forEach(SqsEventSourcePoller::resume);
+        pollers.forEach(EventSourcePoller::resume);
+    }
+
+    /**
+     * Returns once every DynamoDB stream event source has delivered, or given up on, every record its
+     * stream held when this was called (it may have delivered later ones too): write, await, then look.
+     *
+     * @throws IllegalStateException when one has not within {@code timeout}, or at once when the pollers are
+     *                               paused (a paused poller would not)
+     */
+    public void awaitStreamsCaughtUp(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<DynamoDbStreamPoller> streamPollers = pollers.stream()
+                .filter(DynamoDbStreamPoller.class::isInstance).map(DynamoDbStreamPoller.class::cast).toList();
+        // ask all first, so they catch up together
+        long[] generations = streamPollers.stream().mapToLong(DynamoDbStreamPoller::requestCatchUp).toArray();
+        for (int i = 0; i < generations.length; i++) {
+            streamPollers.get(i).awaitCaughtUp(generations[i], deadline);
+        }
     }
 
     /** Stops redis-server, e.g. to see how functions cope with a cache outage. */
@@ -235,7 +261,7 @@ public final class LocalStack implements AutoCloseable {
         return redis != null;
     }
 
-    List<SqsEventSourcePoller> pollers() {
+    List<EventSourcePoller> pollers() {
         return Collections.unmodifiableList(pollers);
     }
 
@@ -245,12 +271,13 @@ public final class LocalStack implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        pollers.forEach(SqsEventSourcePoller::signalStop);
-        pollers.forEach(poller -> stopPart("SQS poller " + poller.description(), poller));
+        pollers.forEach(EventSourcePoller::signalStop);
+        pollers.forEach(poller -> stopPart(poller.sourceType() + " poller " + poller.description(), poller));
         stopPart("HTTP API", httpApi);
         extraGateways.forEach(gateway -> stopPart("HTTP API " + gateway.url(), gateway));
         stopPart("SQS client", sqs);
         stopPart("DynamoDB client", dynamoDb);
+        stopPart("DynamoDB Streams client", dynamoDbStreams);
         stopPart("ElasticMQ", elasticMq);
         stopPart("DynamoDB Local", dynamoDbLocal);
         stopPart("redis-server", redis);
@@ -302,6 +329,9 @@ public final class LocalStack implements AutoCloseable {
             }
             steps.add(startup.submit(() -> {
                 dynamoDb = DynamoDbClient.builder().endpointOverride(dynamoDbEndpoint)
+                        .region(Region.of(options.region())).credentialsProvider(localCredentials())
+                        .httpClientBuilder(ApacheHttpClient.builder()).build();
+                dynamoDbStreams = DynamoDbStreamsClient.builder().endpointOverride(dynamoDbEndpoint)
                         .region(Region.of(options.region())).credentialsProvider(localCredentials())
                         .httpClientBuilder(ApacheHttpClient.builder()).build();
                 if (dynamoDbServer != null) {
@@ -371,9 +401,11 @@ public final class LocalStack implements AutoCloseable {
         for (Template.Resource table : deployed()) {
             if (table.type().equals(Template.DYNAMODB_TABLE)) {
                 TableDefinition definition = TableDefinition.from(table, evaluator, options.stackName());
-                definition.createIn(dynamoDb);
+                String streamArn = definition.createIn(dynamoDb);
                 String arn = definition.arn(options.region());
-                physical.register(table.logicalId(), definition.tableName(), Map.of("Arn", arn, "StreamArn", arn + "/stream/local"));
+                // the stream's own ARN, as the endpoint made it: the one its streams API knows
+                physical.register(table.logicalId(), definition.tableName(),
+                        streamArn == null ? Map.of("Arn", arn) : Map.of("Arn", arn, "StreamArn", streamArn));
             }
         }
     }
@@ -489,15 +521,36 @@ public final class LocalStack implements AutoCloseable {
     private void startPollers() {
         for (LocalFunction function : functions.values()) {
             for (FunctionDefinition.SqsEventSource source : function.definition().sqsEventSources()) {
-                if (!source.enabled()) {
-                    continue;
+                if (source.enabled()) {
+                    startPoller(new SqsEventSourcePoller(source, queueUrl(source.queueArn()), function, sqs, options.region()));
                 }
-                SqsEventSourcePoller poller = new SqsEventSourcePoller(source, queueUrl(source.queueArn()), function, sqs,
-                        options.region());
-                pollers.add(poller);
-                poller.start(!options.pollers());
+            }
+            for (FunctionDefinition.DynamoDbEventSource source : function.definition().dynamoDbEventSources()) {
+                if (source.enabled()) {
+                    startPoller(new DynamoDbStreamPoller(source, function, dynamoDbStreams, sqs,
+                            onFailureQueueUrl(function, source), options.region(), Clock.systemUTC()));
+                }
             }
         }
+    }
+
+    private void startPoller(EventSourcePoller poller) {
+        pollers.add(poller);
+        poller.start(!options.pollers());
+    }
+
+    /** The OnFailure destination's queue URL; null without one, or for an SNS topic, which is not emulated. */
+    private String onFailureQueueUrl(LocalFunction function, FunctionDefinition.DynamoDbEventSource source) {
+        String destination = source.onFailureDestinationArn();
+        if (destination == null) {
+            return null;
+        }
+        if (!destination.startsWith("arn:aws:sqs:")) {
+            log.warn("{}.{}: the OnFailure destination {} is not an SQS queue; locally discarded records are only logged",
+                    function.definition().logicalId(), source.eventName(), destination);
+            return null;
+        }
+        return queueUrl(destination);
     }
 
     private String queueUrl(String arn) {

@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param codeJar            the functions' jar; null loads handlers from this JVM's classpath
  * @param externalAwsEndpoint an AWS endpoint (e.g. LocalStack's) that already serves DynamoDB and SQS;
  *                           null runs DynamoDB Local and ElasticMQ in this JVM
- * @param pollers            whether the SQS event sources poll from the start (default true); they can
- *                           be resumed later with {@link LocalStack#resumePollers()}
+ * @param pollers            whether the event sources (SQS queues, DynamoDB streams) poll from the start
+ *                           (default true); they can be resumed later with {@link LocalStack#resumePollers()}
  * @param eagerInit          create every handler instance at start, so init errors show at once (default
  *                           true); false creates each on its first invocation
  * @param stackName          AWS::StackName, and the prefix of generated resource names (default "onsale-local")

@@ -30,7 +30,7 @@ public final class Main {
               --jwt-keys             in jwt mode, where the local issuer's key is kept (default: .onsale/jwt)
               --no-dev-admin         in dev mode, callers are not in the admin group
               --aws-endpoint         create tables and queues there (e.g. LocalStack) instead of in-process
-              --no-pollers           do not poll the SQS event sources
+              --no-pollers           do not poll the event sources (SQS queues, DynamoDB streams)
               --lazy-init            create each handler on its first invocation
               --invoke, --event      invoke one function once with the event in FILE (JSON), print its
                                      answer as JSON and exit, like `sam local invoke -e FILE FUNCTION`
@@ -165,8 +165,8 @@ public final class Main {
         stack.routes().stream().sorted(RouteTable.displayOrder()).forEach(route -> System.out.printf("%-6s %s -> %s%n",
                 route.method(), route.path() == null ? base + "/* ($default)" : base + route.path(),
                 route.function().definition().logicalId()));
-        stack.pollers().stream().sorted(Comparator.comparing(SqsEventSourcePoller::description))
-                .forEach(poller -> System.out.println("SQS    " + poller.description()));
+        stack.pollers().stream().sorted(Comparator.comparing(EventSourcePoller::sourceType).thenComparing(EventSourcePoller::description))
+                .forEach(poller -> System.out.printf("%-6s %s%n", poller.sourceType(), poller.description()));
         System.out.println("DynamoDB " + stack.dynamoDbEndpoint());
         System.out.println("SQS      " + stack.sqsEndpoint());
         if (stack.runsRedis()) {

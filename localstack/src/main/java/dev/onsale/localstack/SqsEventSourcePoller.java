@@ -1,15 +1,12 @@
 package dev.onsale.localstack;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,26 +30,21 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  *   <li>ReportBatchItemFailures off: the result is ignored and the whole batch deleted.</li>
  * </ul>
  */
-final class SqsEventSourcePoller implements AutoCloseable {
+final class SqsEventSourcePoller extends EventSourcePoller {
 
     private static final Logger log = LoggerFactory.getLogger(SqsEventSourcePoller.class);
     private static final int MAX_MESSAGES_PER_RECEIVE = 10;
     private static final int WAIT_TIME_SECONDS = 1;
-    private static final long BACKOFF_AFTER_ERROR_MILLIS = 1_000;
 
     private final FunctionDefinition.SqsEventSource source;
     private final String queueUrl;
     private final LocalFunction function;
     private final SqsClient sqs;
     private final String region;
-    private final ReentrantLock cycle = new ReentrantLock();
-    private final Object pauseSignal = new Object();
-    private volatile boolean paused;
-    private volatile boolean running = true;
-    private Thread thread;
 
     SqsEventSourcePoller(FunctionDefinition.SqsEventSource source, String queueUrl, LocalFunction function,
                          SqsClient sqs, String region) {
+        super("sqs-" + function.definition().logicalId() + "-" + source.eventName());
         this.source = source;
         this.queueUrl = queueUrl;
         this.function = function;
@@ -60,93 +52,27 @@ final class SqsEventSourcePoller implements AutoCloseable {
         this.region = region;
     }
 
+    @Override
     String description() {
         return function.definition().logicalId() + "." + source.eventName() + " <- " + queueUrl;
     }
 
-    synchronized void start(boolean startPaused) {
-        paused = startPaused;
-        thread = Thread.ofPlatform().daemon()
-                .name("sqs-" + function.definition().logicalId() + "-" + source.eventName())
-                .start(this::pollUntilClosed);
-    }
-
-    /** Lets no new receive start until {@link #resume()}; see {@link #awaitIdle()}. */
-    void requestPause() {
-        paused = true;
-    }
-
-    /** Returns once no receive or invocation is in flight (at most one long poll, plus the invocation). */
-    void awaitIdle() {
-        cycle.lock();
-        cycle.unlock();
-    }
-
-    void resume() {
-        paused = false;
-        synchronized (pauseSignal) {
-            pauseSignal.notifyAll();
-        }
-    }
-
-    /** Asks the poller to stop after its current receive, without waiting: see {@link #close()}. */
-    void signalStop() {
-        running = false;
-        resume();
+    @Override
+    String sourceType() {
+        return "SQS";
     }
 
     @Override
-    public void close() {
-        signalStop();
-        Thread poller;
-        synchronized (this) {
-            poller = thread;
-        }
-        if (poller != null) {
-            try {
-                poller.join((WAIT_TIME_SECONDS + 2) * 1000L);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    long stopTimeoutMillis() {
+        return (WAIT_TIME_SECONDS + 2) * 1000L;
     }
 
-    private void pollUntilClosed() {
-        while (running) {
-            awaitResumed();
-            cycle.lock();
-            try {
-                if (running && !paused) {
-                    pollOnce();
-                }
-            } catch (RuntimeException e) {
-                if (running) {
-                    log.warn("{}: polling failed; retrying in {} ms", description(), BACKOFF_AFTER_ERROR_MILLIS, e);
-                    sleep(BACKOFF_AFTER_ERROR_MILLIS);
-                }
-            } finally {
-                cycle.unlock();
-            }
-        }
-    }
-
-    private void awaitResumed() {
-        synchronized (pauseSignal) {
-            while (paused && running) {
-                try {
-                    pauseSignal.wait(500);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    running = false;
-                }
-            }
-        }
-    }
-
-    private void pollOnce() {
+    /** One long poll (its wait is the idle wait), then the batch's invocation and deletes. */
+    @Override
+    boolean pollOnce() {
         List<Message> batch = receiveBatch();
         if (batch.isEmpty()) {
-            return;
+            return true;
         }
         Object result;
         try {
@@ -157,14 +83,23 @@ final class SqsEventSourcePoller implements AutoCloseable {
             }
             log.warn("{} failed on a batch of {}; the messages return after the visibility timeout",
                     description(), batch.size(), e);
-            return;
+            return true;
         }
-        Set<String> failedIds = source.reportBatchItemFailures() ? reportedFailures(result, batch) : Set.of();
-        if (failedIds == null) {
-            return;
+        Set<String> failedIds = Set.of();
+        if (source.reportBatchItemFailures()) {
+            Set<String> inBatch = batch.stream().map(Message::messageId).collect(Collectors.toSet());
+            switch (BatchResponse.read(result, inBatch)) {
+                case BatchResponse.Succeeded succeeded -> { }
+                case BatchResponse.ItemsFailed failed -> failedIds = Set.copyOf(failed.itemIdentifiers());
+                case BatchResponse.Invalid invalid -> {
+                    log.warn("{}: {}: the whole batch failed", description(), invalid.reason());
+                    return true;
+                }
+            }
         }
-        List<Message> processed = batch.stream().filter(message -> !failedIds.contains(message.messageId())).toList();
-        delete(processed);
+        Set<String> keep = failedIds;
+        delete(batch.stream().filter(message -> !keep.contains(message.messageId())).toList());
+        return true;
     }
 
     /** Up to BatchSize messages; with a batching window, keeps receiving until the batch is full or the window closes. */
@@ -174,7 +109,7 @@ final class SqsEventSourcePoller implements AutoCloseable {
             return batch;
         }
         long windowEnd = System.currentTimeMillis() + source.maximumBatchingWindowSeconds() * 1000L;
-        while (batch.size() < source.batchSize() && running && System.currentTimeMillis() < windowEnd) {
+        while (batch.size() < source.batchSize() && isRunning() && System.currentTimeMillis() < windowEnd) {
             long remainingSeconds = Math.max(0, (windowEnd - System.currentTimeMillis()) / 1000);
             batch.addAll(receive(Math.min(source.batchSize() - batch.size(), MAX_MESSAGES_PER_RECEIVE),
                     (int) Math.min(WAIT_TIME_SECONDS, remainingSeconds)));
@@ -189,36 +124,6 @@ final class SqsEventSourcePoller implements AutoCloseable {
                         .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
                         .messageAttributeNames("All"))
                 .messages();
-    }
-
-    /** @return the ids to keep on the queue; null when the whole batch failed */
-    private Set<String> reportedFailures(Object result, List<Message> batch) {
-        if (result == null) {
-            return Set.of();
-        }
-        SQSBatchResponse response;
-        try {
-            response = result instanceof SQSBatchResponse typed
-                    ? typed : LambdaJson.mapper().convertValue(result, SQSBatchResponse.class);
-        } catch (IllegalArgumentException notABatchResponse) {
-            log.warn("{} returned {} rather than a batch response: the whole batch failed", description(), result);
-            return null;
-        }
-        if (response.getBatchItemFailures() == null || response.getBatchItemFailures().isEmpty()) {
-            return Set.of();
-        }
-        Set<String> inBatch = batch.stream().map(Message::messageId).collect(Collectors.toSet());
-        Set<String> failed = new HashSet<>();
-        for (SQSBatchResponse.BatchItemFailure failure : response.getBatchItemFailures()) {
-            String id = failure == null ? null : failure.getItemIdentifier();
-            if (id == null || id.isEmpty() || !inBatch.contains(id)) {
-                log.warn("{} reported the failure of {}, which is not a message of the batch: the whole batch failed",
-                        description(), id);
-                return null;
-            }
-            failed.add(id);
-        }
-        return failed;
     }
 
     private void delete(List<Message> messages) {
@@ -272,13 +177,5 @@ final class SqsEventSourcePoller implements AutoCloseable {
             converted.put(name, attribute);
         });
         return converted;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
  * An {@code AWS::DynamoDB::Table} of the template as a CreateTable request (keys, attributes, billing,
@@ -93,19 +94,29 @@ record TableDefinition(String logicalId, CreateTableRequest request, String ttlA
         return "arn:aws:dynamodb:" + region + ":" + StackParameters.ACCOUNT_ID + ":table/" + tableName();
     }
 
-    /** Creates the table (an existing one is kept as it is, e.g. made by a LocalStack init hook), then its TTL. */
-    void createIn(DynamoDbClient dynamoDb) {
+    /**
+     * Creates the table (an existing one is kept as it is, e.g. made by a LocalStack init hook), then its TTL.
+     *
+     * @return the ARN of the table's latest stream, as CreateTable or DescribeTable gives it; null without one
+     */
+    String createIn(DynamoDbClient dynamoDb) {
+        TableDescription table;
         try {
-            dynamoDb.createTable(request);
+            table = dynamoDb.createTable(request).tableDescription();
             log.debug("created table {} for {}", tableName(), logicalId);
         } catch (ResourceInUseException exists) {
             log.info("table {} for {} already exists; keeping it", tableName(), logicalId);
+            table = dynamoDb.describeTable(describe -> describe.tableName(tableName())).table();
+            if (request.streamSpecification() != null && table.latestStreamArn() == null) {
+                log.warn("table {} for {} has no stream, though the template declares one", tableName(), logicalId);
+            }
         }
         if (ttlAttribute != null) {
-            dynamoDb.waiter().waitUntilTableExists(table -> table.tableName(tableName()));
+            dynamoDb.waiter().waitUntilTableExists(describe -> describe.tableName(tableName()));
             dynamoDb.updateTimeToLive(update -> update.tableName(tableName())
                     .timeToLiveSpecification(spec -> spec.enabled(true).attributeName(ttlAttribute)));
         }
+        return table.latestStreamArn();
     }
 
     /** The CreateTable request as the AWS CLI's {@code --cli-input-json} wants it. */

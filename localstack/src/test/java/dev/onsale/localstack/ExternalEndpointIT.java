@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.onsale.localstack.handlers.SqsBatchHandler;
+import dev.onsale.localstack.handlers.StreamRecordingHandler;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -15,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
@@ -116,6 +120,24 @@ class ExternalEndpointIT {
         }
         assertEquals(1, delivered.size(), "delivered once");
         assertEquals(stack.attribute("WorkQueue", "Arn"), delivered.getFirst().getEventSourceArn());
+    }
+
+    @Test
+    void aTableChangeReachesItsStreamFunctionThroughTheEndpointsStream() {
+        String key = "external-" + UUID.randomUUID();
+        String table = stack.physicalId("ChangesTable");
+        stack.dynamoDb().putItem(put -> put.tableName(table).item(Map.of("pk", AttributeValue.fromS(key), "sk", AttributeValue.fromN("1"))));
+
+        stack.awaitStreamsCaughtUp(Duration.ofSeconds(30));
+
+        List<DynamodbEvent.DynamodbStreamRecord> delivered = StreamRecordingHandler.RECEIVED.stream()
+                .flatMap(batch -> batch.event().getRecords().stream())
+                .filter(record -> record.getDynamodb().getKeys().get("pk").getS().equals(key)).toList();
+        assertEquals(1, delivered.size(), "delivered once");
+        String streamArn = stack.dynamoDb().describeTable(describe -> describe.tableName(table)).table().latestStreamArn();
+        assertEquals(streamArn, stack.attribute("ChangesTable", "StreamArn"), "the endpoint's own stream");
+        assertEquals(streamArn, delivered.getFirst().getEventSourceARN());
+        assertEquals("INSERT", delivered.getFirst().getEventName());
     }
 
     @Test

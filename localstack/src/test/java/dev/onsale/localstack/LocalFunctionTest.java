@@ -65,7 +65,7 @@ class LocalFunctionTest {
     }
 
     private static LocalFunction function(String handler, Map<String, String> environment) {
-        FunctionDefinition definition = new FunctionDefinition("Fn", "stack-Fn", handler, "java21", 128, 3, Map.of(), List.of(), List.of());
+        FunctionDefinition definition = new FunctionDefinition("Fn", "stack-Fn", handler, "java21", 128, 3, Map.of(), List.of(), List.of(), List.of());
         return new LocalFunction(definition, environment, codeJar, "arn:aws:lambda:us-east-1:000000000000:function:stack-Fn");
     }
 

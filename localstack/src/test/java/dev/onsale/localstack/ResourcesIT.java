@@ -73,6 +73,16 @@ class ResourcesIT {
     }
 
     @Test
+    void aTablesStreamArnIsTheStreamItsEndpointMade() {
+        String streamArn = stack.attribute("ProvisionedTable", "StreamArn");
+        TableDescription table = stack.dynamoDb().describeTable(describe -> describe.tableName(stack.physicalId("ProvisionedTable"))).table();
+        assertEquals(table.latestStreamArn(), streamArn);
+        assertEquals(table.tableName(), stack.dynamoDbStreams().describeStream(describe -> describe.streamArn(streamArn))
+                .streamDescription().tableName());
+        assertEquals("local-ItemsTable-StreamArn", stack.attribute("ItemsTable", "StreamArn"), "a table without a stream has none");
+    }
+
+    @Test
     void queuesGetTheirAttributesAndRedrivePolicy() {
         Map<QueueAttributeName, String> work = stack.sqs().getQueueAttributes(get -> get
                 .queueUrl(stack.physicalId("WorkQueue")).attributeNames(QueueAttributeName.ALL)).attributes();

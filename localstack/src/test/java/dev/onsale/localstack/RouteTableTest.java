@@ -12,7 +12,7 @@ class RouteTableTest {
 
     private static HttpRoute route(String method, String path, String functionName) {
         FunctionDefinition definition = new FunctionDefinition(functionName, functionName, "x.Handler", "java21", 128, 3,
-                Map.of(), List.of(), List.of());
+                Map.of(), List.of(), List.of(), List.of());
         return new HttpRoute(method, path, new LocalFunction(definition, Map.of(), RouteTableTest.class.getClassLoader(), "arn"), null);
     }
 

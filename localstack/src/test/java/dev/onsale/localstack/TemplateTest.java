@@ -235,6 +235,59 @@ class TemplateTest {
                 function(yaml.formatted("{LogFormat: Text, ApplicationLogLevel: DEBUG}")).variables(), "the text format has no level");
     }
 
+    private static final String STREAM_FUNCTION = """
+            Resources:
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Handler: a.B
+                  Events:
+                    Changes:
+                      Type: DynamoDB
+                      Properties:
+                        Stream: !GetAtt Items.StreamArn
+                        StartingPosition: %s
+            """;
+
+    @Test
+    void aDynamoDbEventGetsLambdasDefaults() {
+        FunctionDefinition.DynamoDbEventSource source = function(STREAM_FUNCTION.formatted("TRIM_HORIZON"))
+                .dynamoDbEventSources().getFirst();
+
+        assertEquals(new FunctionDefinition.DynamoDbEventSource("Changes", "att:Items.StreamArn",
+                FunctionDefinition.StartingPosition.TRIM_HORIZON, 100, 0, false, false, -1, -1, null, true, 1), source);
+    }
+
+    @Test
+    void aDynamoDbEventReadsEveryProperty() {
+        String properties = """
+                BatchSize: 7
+                MaximumBatchingWindowInSeconds: "2"
+                FunctionResponseTypes: [ReportBatchItemFailures]
+                BisectBatchOnFunctionError: true
+                MaximumRetryAttempts: 3
+                MaximumRecordAgeInSeconds: 120
+                DestinationConfig:
+                  OnFailure:
+                    Type: SQS
+                    Destination: !GetAtt Failed.Arn
+                Enabled: false
+                ParallelizationFactor: 4
+                """;
+        FunctionDefinition.DynamoDbEventSource source = function(STREAM_FUNCTION.formatted("LATEST") + properties.indent(12))
+                .dynamoDbEventSources().getFirst();
+
+        assertEquals(new FunctionDefinition.DynamoDbEventSource("Changes", "att:Items.StreamArn",
+                FunctionDefinition.StartingPosition.LATEST, 7, 2, true, true, 3, 120, "att:Failed.Arn", false, 4), source);
+    }
+
+    @Test
+    void aDynamoDbEventWantsAStartingPositionOfAStream() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> function(STREAM_FUNCTION.formatted("AT_TIMESTAMP")));
+        assertTrue(refused.getMessage().contains("StartingPosition"), refused.getMessage());
+    }
+
     private static FunctionDefinition function(String yaml) {
         Template template = Template.parse(yaml);
         return FunctionDefinition.from(template.resource("Fn"), evaluatorFor(yaml, Map.of()), "stack");
