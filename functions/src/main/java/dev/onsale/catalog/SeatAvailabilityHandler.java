@@ -30,9 +30,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Applies every change of a seat to its event's live seat map in Redis. Triggered by the seats table's
  * DynamoDB stream: whoever wrote the seat (hold, confirm, cancel, expiry, anything added later), the
  * change reaches the map here, so no writer can forget it. One script call per event, all of a batch's
- * events in one round trip. Reports partial batch failures by sequence number: a record that cannot be
- * applied is retried (from it on) and, after the mapping's retries, goes to its on-failure destination;
- * the records before it are applied, and those after it are applied again harmlessly (versions order them).
+ * events in one round trip. Reports partial batch failures by sequence number: the records of an event
+ * whose map could not be written (Redis failing) are retried (from the first on) and, after the mapping's
+ * retries, described to its on-failure destination; every other record of the batch is applied, and those
+ * after a failed one are applied again harmlessly on the retry (versions order them). A record that is not
+ * a readable seat item is logged and skipped: no retry could help it, and retrying holds up its shard.
  *
  * <p>Reads the event as JSON (AWS's stream record shape) rather than through the events library's
  * model, which the runtime fills with its own serializer: one shape, the one AWS documents.
@@ -86,6 +88,7 @@ public final class SeatAvailabilityHandler implements RequestStreamHandler, Snap
         Metrics.Document metrics = Metrics.begin(telemetry.metricsNamespace(), "Function", "SeatAvailability");
         List<String> failed = new ArrayList<>();
         List<SeatState> changes = new ArrayList<>();
+        int unreadable = 0;
         Map<Long, List<String>> sequenceNumbersByEvent = new LinkedHashMap<>();
         for (JsonNode record : records) {
             String sequenceNumber = record.path("dynamodb").path("SequenceNumber").asText("");
@@ -95,8 +98,9 @@ public final class SeatAvailabilityHandler implements RequestStreamHandler, Snap
             }
             Optional<SeatState> change = CatalogStore.seatState(attributes(image));
             if (change.isEmpty()) {
-                LOG.log(System.Logger.Level.ERROR, "Stream record " + sequenceNumber + " is not a seat item; it will go to the on-failure destination");
-                failed.add(sequenceNumber);
+                // no retry can make it readable, and retrying would hold up every change behind it on its shard
+                LOG.log(System.Logger.Level.ERROR, "Stream record " + sequenceNumber + " is not a readable seat item; skipped");
+                unreadable++;
                 continue;
             }
             changes.add(change.get());
@@ -130,6 +134,9 @@ public final class SeatAvailabilityHandler implements RequestStreamHandler, Snap
         }
         if (!failed.isEmpty()) {
             metrics.add("SeatChangesFailed", Metrics.Unit.COUNT, failed.size());
+        }
+        if (unreadable > 0) {
+            metrics.add("SeatChangesUnreadable", Metrics.Unit.COUNT, unreadable);
         }
         metrics.end(System.currentTimeMillis()).forEach(Log.STANDARD_OUTPUT::write);
         return failed;

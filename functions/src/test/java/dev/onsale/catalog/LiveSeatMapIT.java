@@ -188,13 +188,26 @@ class LiveSeatMapIT {
     }
 
     @Test
-    void aRecordThatIsNotASeatIsReportedAndTheRestApplied() throws IOException {
-        long eventId = createEvent("Poison", 1);
+    void aRecordThatIsNotASeatIsSkippedAndTheRestApplied() throws IOException {
+        long eventId = createEvent("Unreadable", 1);
         floor(eventId);
-        var poison = Json.MAPPER.createObjectNode().put("eventName", "MODIFY");
-        poison.putObject("dynamodb").put("SequenceNumber", "5").putObject("NewImage").putObject("seatId").put("S", "x");
-        assertEquals(List.of("5"), apply(record(eventId, 1, 1, "SOLD", 0, "4"), poison, record(eventId, 2, 1, "SOLD", 0, "6")));
+        var unreadable = Json.MAPPER.createObjectNode().put("eventName", "MODIFY");
+        unreadable.putObject("dynamodb").put("SequenceNumber", "5").putObject("NewImage").putObject("seatId").put("S", "x");
+        assertEquals(List.of(), apply(record(eventId, 1, 1, "SOLD", 0, "4"), unreadable, record(eventId, 2, 1, "SOLD", 0, "6")),
+                "no retry could make it readable: not reported");
         String floor = floor(eventId);
         assertTrue(floor.startsWith("SS"), "the records around it were applied: " + floor);
+    }
+
+    @Test
+    void theChangesOfAMapThatCannotBeWrittenAreReportedAndTheOthersApplied() throws IOException {
+        long broken = createEvent("Broken map", 1);
+        long healthy = createEvent("Healthy map", 1);
+        floor(healthy);
+        redis.sync().del(CatalogKeys.seatStates(broken));
+        redis.sync().hset(CatalogKeys.seatStates(broken), "not", "a string");
+        assertEquals(List.of("11", "13"), apply(record(broken, 1, 1, "SOLD", 0, "11"), record(healthy, 1, 1, "SOLD", 0, "12"),
+                record(broken, 2, 1, "SOLD", 0, "13")));
+        assertEquals('S', floor(healthy).charAt(0));
     }
 }
