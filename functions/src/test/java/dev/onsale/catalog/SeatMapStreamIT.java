@@ -124,6 +124,14 @@ class SeatMapStreamIT {
     }
 
     @Test
+    void creatingAnEventsSeatsNeedsNoTripThroughTheStream() {
+        long eventId = newEvent(20); // 1,200 seats written, each an INSERT on the stream
+        stack.awaitStreamsCaughtUp(Duration.ofSeconds(20));
+        assertEquals(0, redis.sync().exists(CatalogKeys.seatStates(eventId), CatalogKeys.seatMap(eventId)),
+                "the mapping's filter passes only changes (MODIFY) to the function: a map is built when first read");
+    }
+
+    @Test
     void theExpiryFunctionsWriteReachesTheMapToo() throws Exception {
         long eventId = newEvent(1);
         map(eventId);

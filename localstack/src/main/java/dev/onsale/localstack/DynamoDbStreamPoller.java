@@ -213,6 +213,14 @@ final class DynamoDbStreamPoller extends EventSourcePoller {
         }
         StreamShard.Batch batch = current.get();
         DynamodbEvent event = DynamodbEvents.of(batch.records(), source.streamArn(), region);
+        if (source.filter() != EventFilter.NONE) {
+            event.setRecords(event.getRecords().stream()
+                    .filter(record -> source.filter().matches(LambdaJson.mapper().valueToTree(record))).toList());
+            if (event.getRecords().isEmpty()) {
+                shard.invoked(new StreamShard.Outcome.Delivered(), System.nanoTime()); // nothing passed: checkpointed, never invoked
+                return;
+            }
+        }
         StreamShard.Outcome outcome;
         try {
             Object result = function.invoke(event);

@@ -48,7 +48,8 @@ record FunctionDefinition(String logicalId, String functionName, String handler,
     record DynamoDbEventSource(String eventName, String streamArn, StartingPosition startingPosition, int batchSize,
                                int maximumBatchingWindowSeconds, boolean reportBatchItemFailures,
                                boolean bisectBatchOnFunctionError, int maximumRetryAttempts, int maximumRecordAgeSeconds,
-                               String onFailureDestinationArn, boolean enabled, int parallelizationFactor) {}
+                               String onFailureDestinationArn, boolean enabled, int parallelizationFactor,
+                               EventFilter filter) {}
 
     private static final Logger log = LoggerFactory.getLogger(FunctionDefinition.class);
 
@@ -175,11 +176,11 @@ record FunctionDefinition(String logicalId, String functionName, String handler,
         if (position == null || !List.of("TRIM_HORIZON", "LATEST").contains(position)) {
             throw new IllegalArgumentException("DynamoDB event " + name + " wants StartingPosition TRIM_HORIZON or LATEST, got " + position);
         }
-        for (String unsupported : new String[] {"FilterCriteria", "TumblingWindowInSeconds"}) {
-            if (properties.has(unsupported)) {
-                log.warn("{}: event {}: {} is not applied locally", logicalId, name, unsupported);
-            }
+        if (properties.has("TumblingWindowInSeconds")) {
+            log.warn("{}: event {}: TumblingWindowInSeconds is not applied locally", logicalId, name);
         }
+        List<String> patterns = properties.nested("FilterCriteria").list("Filters").stream()
+                .map(filter -> filter.string("Pattern")).toList();
         return new DynamoDbEventSource(name, streamArn, StartingPosition.valueOf(position),
                 (int) properties.number("BatchSize", 100),
                 (int) properties.number("MaximumBatchingWindowInSeconds", 0),
@@ -189,6 +190,7 @@ record FunctionDefinition(String logicalId, String functionName, String handler,
                 (int) properties.number("MaximumRecordAgeInSeconds", -1),
                 properties.nested("DestinationConfig").nested("OnFailure").string("Destination"),
                 properties.bool("Enabled", true),
-                (int) properties.number("ParallelizationFactor", 1));
+                (int) properties.number("ParallelizationFactor", 1),
+                EventFilter.of(logicalId + ".Events." + name, patterns));
     }
 }

@@ -25,7 +25,7 @@ class StreamShardTest {
     private record Settings(int batchSize, int windowSeconds, boolean bisect, int maximumRetryAttempts, int maximumAgeSeconds) {
         FunctionDefinition.DynamoDbEventSource source() {
             return new FunctionDefinition.DynamoDbEventSource("Changes", "arn:stream", FunctionDefinition.StartingPosition.TRIM_HORIZON,
-                    batchSize, windowSeconds, true, bisect, maximumRetryAttempts, maximumAgeSeconds, null, true, 1);
+                    batchSize, windowSeconds, true, bisect, maximumRetryAttempts, maximumAgeSeconds, null, true, 1, EventFilter.NONE);
         }
     }
 

@@ -255,7 +255,7 @@ class TemplateTest {
                 .dynamoDbEventSources().getFirst();
 
         assertEquals(new FunctionDefinition.DynamoDbEventSource("Changes", "att:Items.StreamArn",
-                FunctionDefinition.StartingPosition.TRIM_HORIZON, 100, 0, false, false, -1, -1, null, true, 1), source);
+                FunctionDefinition.StartingPosition.TRIM_HORIZON, 100, 0, false, false, -1, -1, null, true, 1, EventFilter.NONE), source);
     }
 
     @Test
@@ -273,12 +273,16 @@ class TemplateTest {
                     Destination: !GetAtt Failed.Arn
                 Enabled: false
                 ParallelizationFactor: 4
+                FilterCriteria:
+                  Filters:
+                    - Pattern: '{"eventName": ["MODIFY"]}'
                 """;
         FunctionDefinition.DynamoDbEventSource source = function(STREAM_FUNCTION.formatted("LATEST") + properties.indent(12))
                 .dynamoDbEventSources().getFirst();
 
         assertEquals(new FunctionDefinition.DynamoDbEventSource("Changes", "att:Items.StreamArn",
-                FunctionDefinition.StartingPosition.LATEST, 7, 2, true, true, 3, 120, "att:Failed.Arn", false, 4), source);
+                FunctionDefinition.StartingPosition.LATEST, 7, 2, true, true, 3, 120, "att:Failed.Arn", false, 4,
+                EventFilter.of("Fn.Events.Changes", List.of("{\"eventName\": [\"MODIFY\"]}"))), source);
     }
 
     @Test
