@@ -28,7 +28,7 @@ queue() {  # queue name, CreateQueue input JSON
 table onsale-local-EventsTable '{"TableName":"onsale-local-EventsTable","AttributeDefinitions":[{"AttributeName":"eventId","AttributeType":"N"}],"KeySchema":[{"AttributeName":"eventId","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}' ''
 
 # SeatsTable
-table onsale-local-SeatsTable '{"TableName":"onsale-local-SeatsTable","AttributeDefinitions":[{"AttributeName":"seatBlock","AttributeType":"S"},{"AttributeName":"seatId","AttributeType":"N"}],"KeySchema":[{"AttributeName":"seatBlock","KeyType":"HASH"},{"AttributeName":"seatId","KeyType":"RANGE"}],"BillingMode":"PAY_PER_REQUEST"}' ''
+table onsale-local-SeatsTable '{"TableName":"onsale-local-SeatsTable","AttributeDefinitions":[{"AttributeName":"seatBlock","AttributeType":"S"},{"AttributeName":"seatId","AttributeType":"N"}],"KeySchema":[{"AttributeName":"seatBlock","KeyType":"HASH"},{"AttributeName":"seatId","KeyType":"RANGE"}],"BillingMode":"PAY_PER_REQUEST","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"}}' ''
 
 # BookingsTable
 table onsale-local-BookingsTable '{"TableName":"onsale-local-BookingsTable","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"userId","AttributeType":"S"},{"AttributeName":"bookingId","AttributeType":"N"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST","GlobalSecondaryIndexes":[{"IndexName":"byUser","KeySchema":[{"AttributeName":"userId","KeyType":"HASH"},{"AttributeName":"bookingId","KeyType":"RANGE"}],"Projection":{"ProjectionType":"ALL"}}]}' ''
@@ -38,6 +38,9 @@ table onsale-local-IdempotencyTable '{"TableName":"onsale-local-IdempotencyTable
 
 # HoldExpiryDeadLetterQueue
 queue onsale-local-HoldExpiryDeadLetterQueue '{"QueueName":"onsale-local-HoldExpiryDeadLetterQueue","Attributes":{"MessageRetentionPeriod":"1209600"}}'
+
+# SeatChangesDeadLetterQueue
+queue onsale-local-SeatChangesDeadLetterQueue '{"QueueName":"onsale-local-SeatChangesDeadLetterQueue","Attributes":{"MessageRetentionPeriod":"1209600"}}'
 
 # HoldExpiryQueue
 queue onsale-local-HoldExpiryQueue '{"QueueName":"onsale-local-HoldExpiryQueue","Attributes":{"MessageRetentionPeriod":"345600","RedrivePolicy":"{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:onsale-local-HoldExpiryDeadLetterQueue\",\"maxReceiveCount\":\"5\"}","VisibilityTimeout":"90"}}'
