@@ -137,7 +137,7 @@ final class FreshnessProbe {
             next += TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS);
             long due = System.nanoTime();
             if (read(due)) {
-                check(System.nanoTime());
+                check(states, System.nanoTime());
             }
             long wait = next - System.nanoTime();
             if (wait > 0) {
@@ -180,8 +180,8 @@ final class FreshnessProbe {
         }
     }
 
-    private void check(long seenNanos) {
-        char[] map = states;
+    /** Looks for every pending change in {@code map}, read at {@code seenNanos}: seen, undone, or given up on. */
+    void check(char[] map, long seenNanos) {
         for (Iterator<Watch> pending = watches.iterator(); pending.hasNext(); ) {
             Watch watch = pending.next();
             Findings findings = watch.kind == Kind.HOLD ? holds : sales;

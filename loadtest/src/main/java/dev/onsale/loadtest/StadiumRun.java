@@ -237,7 +237,7 @@ final class StadiumRun {
         LoadTest.header(out, options.mode(), commandLine, url, ownStack, loadBefore, loadAfter);
         out.printf("  event     %d: %,d seats, sections %s of %d rows x %d, created in %.1f s%n", eventId, SEATS,
                 String.join(",", SECTIONS.split("")), ROWS, SEATS_PER_ROW, creationSeconds);
-        out.printf("  readers   closed loop, %d virtual threads reading the compact map (plain), %,d fans over %,d source addresses%n",
+        out.printf("  readers   closed loop, %d virtual threads reading the compact map (plain JSON, no gzip), %,d fans over %,d source addresses%n",
                 options.concurrency(), options.users(), options.addresses());
         out.printf("  churn     %,d holds/s offered (open loop), 1-4 seats each by a new buyer, then %d%% confirmed, %d%% cancelled 1-1.5 s later%n",
                 options.churn(), 60, 40);
@@ -256,17 +256,22 @@ final class StadiumRun {
             out.printf("x-cache of the readers' 200s: %s%n", cacheCounts(cacheQuiet));
         });
 
-        out.printf("%nfreshness (probe every %d ms; from the change's answer to the first probe answer showing it):%n",
-                FreshnessProbe.INTERVAL_MS);
+        long probeReads = churnStats.of(Route.SEAT_MAP_PROBE).count();
+        out.printf("%nfreshness (from the change's answer to the first probe answer showing it; a probe read every %d ms at most, %s):%n",
+                FreshnessProbe.INTERVAL_MS, probeReads == 0 ? "none in the window"
+                        : String.format("one every %.0f ms in the window", withChurn.seconds() * 1000 / probeReads));
         out.println("  " + freshness("hold -> no seat A", probe.holds()));
         out.println("  " + freshness("confirm -> all seats S", probe.sales()));
 
         out.printf("%nredis %s, bytes out of Redis and commands (every client's: readers, probe, churn, stream function; this report's INFO left out):%n",
-                redis.map(InetSocketAddress::toString).orElse("not measured (with --url, give --redis-port)"));
+                redis.map(address -> address.getHostString() + ":" + address.getPort()).orElse("not measured (with --url, give --redis-port)"));
         out.println("  " + redisLine(withChurn));
         noChurn.ifPresent(window -> out.println("  " + redisLine(window)));
 
         out.printf("%ndynamodb: the stack's AWS SDK calls, %s%n", counterLoaded);
+        withChurn.start().sdk().filter(counts -> counts.clients() > 0).ifPresent(counts -> out.printf(
+                "  %-10s seats-table Query %,d (%.2f full reads, in setup and warm-up: the first build of the map is one)%n",
+                "before:", counts.of("Query", "seats"), (double) counts.of("Query", "seats") / QUERIES_PER_FULL_READ));
         out.println("  " + sdkLine(withChurn));
         noChurn.ifPresent(window -> out.println("  " + sdkLine(window)));
 
@@ -291,7 +296,8 @@ final class StadiumRun {
         String late = String.format("%,d never seen within %d s, %,d cancelled before seen", findings.neverSeen,
                 TimeUnit.NANOSECONDS.toSeconds(FreshnessProbe.GIVE_UP_NANOS), findings.undoneBeforeSeen);
         if (seen.getTotalCount() == 0) {
-            return String.format("%s: %,d changes, none seen; %s", what, findings.watched(), late);
+            return String.format("%s: %,d changes, none seen (the map never showed one: is the seats table's stream applied?); %s",
+                    what, findings.watched(), late);
         }
         return String.format("%s: %,d changes, %,d seen: p50 %.0f ms, p99 %.0f ms, max %.0f ms; %s", what,
                 findings.watched(), seen.getTotalCount(), RouteStats.millis(seen, 50), RouteStats.millis(seen, 99),
