@@ -7,11 +7,12 @@ import java.net.InetAddress;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
- * How soon the seat map shows a change: one thread reads the compact map every {@value #INTERVAL_MS} ms (as
+ * How soon the seat map shows a change: the probe reads the compact map every {@value #INTERVAL_MS} ms (as
  * fans in turn, on addresses of its own, so no limit slows it; with If-None-Match, so an unchanged map costs
  * no body) and checks each change it was told of since: a hold is seen once none of its seats shows
  * {@code A}, a sale once all show {@code S}. Freshness is from the change's answer to the probe answer that
@@ -20,6 +21,7 @@ import org.HdrHistogram.Histogram;
 final class FreshnessProbe {
 
     static final long INTERVAL_MS = 25;
+    private static final int MAX_OUTSTANDING = 8;
     /** A change not seen this long after its answer is counted as never seen. */
     static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(5);
     static final long USERS_FROM = 4_000_000;
@@ -55,7 +57,7 @@ final class FreshnessProbe {
         }
     }
 
-    /** What the probe found for one kind of change, measured window only; written by the probe's thread alone. */
+    /** What the probe found for one kind of change, measured window only; written under the probe's lock. */
     static final class Findings {
         final Histogram freshnessMicros = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
         long neverSeen;
@@ -74,12 +76,15 @@ final class FreshnessProbe {
     private final Findings holds = new Findings();
     private final Findings sales = new Findings();
     private final AtomicLong nextUser = new AtomicLong();
+    private final AtomicInteger outstanding = new AtomicInteger();
     private final Thread thread;
     private final OnSaleMix.Window window;
     private volatile boolean running = true;
     /** The latest map: one letter per seat, seat 1 first. */
     private volatile char[] states;
-    private String etag;
+    private volatile String etag;
+    /** When the read behind {@link #states} was sent: an answer to an older read changes nothing. */
+    private long appliedDueNanos = Long.MIN_VALUE;
 
     FreshnessProbe(HttpConnections http, RouteStats stats, long eventId, OnSaleMix.Window window) {
         this.http = http;
@@ -101,8 +106,11 @@ final class FreshnessProbe {
         thread.start();
     }
 
+    /** Stops reading; the findings are final once it returns (an answer still on its way is not looked at). */
     void stop() throws InterruptedException {
-        running = false;
+        synchronized (this) {
+            running = false;
+        }
         thread.join();
     }
 
@@ -131,57 +139,71 @@ final class FreshnessProbe {
         return sales;
     }
 
+    /**
+     * A read every interval, each on its own virtual thread, so that one slow answer (a read that fell back to
+     * the table, say) does not blind the probe; at most {@value #MAX_OUTSTANDING} at once.
+     */
     private void probe() {
         long next = System.nanoTime();
         while (running) {
-            next += TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS);
             long due = System.nanoTime();
-            if (read(due)) {
-                check(states, System.nanoTime());
+            if (outstanding.get() < MAX_OUTSTANDING) {
+                outstanding.incrementAndGet();
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        read(due);
+                    } finally {
+                        outstanding.decrementAndGet();
+                    }
+                });
             }
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            } else {
-                next = System.nanoTime(); // fell behind: the next read at once, not a burst of them
+            next = Math.max(next + TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS), System.nanoTime());
+            try {
+                TimeUnit.NANOSECONDS.sleep(next - System.nanoTime());
+            } catch (InterruptedException e) {
+                return;
             }
         }
     }
 
-    /** One read of the map; false when it gave none (failed, or answered neither 200 nor 304). */
+    /** One read of the map, then a look for every pending change; false when it gave no map (failed, or not 200/304). */
     private boolean read(long dueNanos) {
         long user = USERS_FROM + nextUser.getAndIncrement() % USERS;
         InetAddress from = addresses[(int) (user % addresses.length)];
         String target = "/api/v1/events/" + eventId + "/seats?format=compact&user_id=" + user;
-        HttpConnections.Response response = etag == null
+        String known = etag;
+        HttpConnections.Response response = known == null
                 ? stats.timed(http, Route.SEAT_MAP_PROBE, dueNanos, window.contains(dueNanos), from, "GET", target, null)
                 : stats.timed(http, Route.SEAT_MAP_PROBE, dueNanos, window.contains(dueNanos), from, "GET", target, null,
-                        "If-None-Match: " + etag);
-        if (response == null) {
+                        "If-None-Match: " + known);
+        if (response == null || (response.status() != 200 && response.status() != 304)) {
             return false;
         }
-        if (response.status() == 304) {
+        char[] map = null;
+        if (response.status() == 200) {
+            try {
+                map = compactStates(response.body());
+            } catch (IOException | RuntimeException e) {
+                LoadTest.noteFailure(Route.SEAT_MAP_PROBE, e);
+                return false;
+            }
+        }
+        synchronized (this) {
+            if (!running || dueNanos < appliedDueNanos) {
+                return true;
+            }
+            appliedDueNanos = dueNanos;
+            if (map != null) {
+                states = map;
+                etag = response.header("etag");
+            }
+            check(states, System.nanoTime());
             return true;
-        }
-        if (response.status() != 200) {
-            return false;
-        }
-        try {
-            states = compactStates(response.body());
-            etag = response.header("etag");
-            return true;
-        } catch (IOException | RuntimeException e) {
-            LoadTest.noteFailure(Route.SEAT_MAP_PROBE, e);
-            return false;
         }
     }
 
     /** Looks for every pending change in {@code map}, read at {@code seenNanos}: seen, undone, or given up on. */
-    void check(char[] map, long seenNanos) {
+    synchronized void check(char[] map, long seenNanos) {
         for (Iterator<Watch> pending = watches.iterator(); pending.hasNext(); ) {
             Watch watch = pending.next();
             Findings findings = watch.kind == Kind.HOLD ? holds : sales;
