@@ -64,8 +64,8 @@ final class StadiumRun {
     /** What the counters said at one moment: Redis's, and the stack's SDK calls (each when measurable). */
     record Counters(Optional<RedisInfo.Snapshot> redis, Optional<SdkCallCounter.Counts> sdk) {}
 
-    /** Counters at a window's start and end, and the seat-map reads (readers and probe) in it. */
-    record Window(String name, double seconds, Counters start, Counters end, long seatMapReads) {}
+    /** Counters at a window's start and end, the seat-map reads (readers and probe) in it, and CPU per answer. */
+    record Window(String name, double seconds, Counters start, Counters end, long seatMapReads, String cpu) {}
 
     private int run(String commandLine) throws IOException, InterruptedException {
         String loadBefore = LoadTest.loadAverage();
@@ -115,10 +115,10 @@ final class StadiumRun {
             long answeredBefore = churnStats.answered.sum();
             sleepUntil(measured.endNanos());
             Counters withChurnEnd = counters(redis, sdkCalls);
-            String cpu = "with churn: " + CpuTimes.perAnswer(cpuBefore, CpuTimes.now(stackProcess), churnStats.answered.sum() - answeredBefore);
             String loadAfter = LoadTest.loadAverage();
             Window withChurn = new Window("with churn", options.duration().toNanos() / 1e9, withChurnStart, withChurnEnd,
-                    churnStats.of(Route.SEAT_MAP).count() + churnStats.of(Route.SEAT_MAP_PROBE).count());
+                    churnStats.of(Route.SEAT_MAP).count() + churnStats.of(Route.SEAT_MAP_PROBE).count(),
+                    CpuTimes.perAnswer(cpuBefore, CpuTimes.now(stackProcess), churnStats.answered.sum() - answeredBefore));
 
             churning.join();
             boolean drained = churn.awaitDrained(TimeUnit.SECONDS.toNanos(30));
@@ -129,33 +129,36 @@ final class StadiumRun {
             probe.stop();
             progress.stop();
 
-            Optional<Window> noChurn = Optional.empty();
-            if (!options.quietWindow().isZero()) {
-                System.err.printf("== no churn: %.1f s of reads only%n", options.quietWindow().toMillis() / 1e3);
-                long quietStart = System.nanoTime();
-                Counters quietStartCounters = counters(redis, sdkCalls);
-                CpuTimes quietCpuBefore = CpuTimes.now(stackProcess);
-                quiet = new OnSaleMix.Window(quietStart, quietStart + options.quietWindow().toNanos());
-                sleepUntil(quiet.endNanos());
-                Counters quietEndCounters = counters(redis, sdkCalls);
-                cpu += "; no churn: " + CpuTimes.perAnswer(quietCpuBefore, CpuTimes.now(stackProcess),
-                        quietStats.of(Route.SEAT_MAP).count());
-                noChurn = Optional.of(new Window("no churn", options.quietWindow().toNanos() / 1e9, quietStartCounters,
-                        quietEndCounters, quietStats.of(Route.SEAT_MAP).count()));
-            }
+            Optional<Window> noChurn = options.quietWindow().isZero() ? Optional.empty()
+                    : Optional.of(noChurn(redis, sdkCalls, stackProcess));
             reading = false;
             for (Thread reader : readers) {
                 reader.join();
             }
 
             report(System.out, commandLine, url, stack != null, eventId, creationSeconds, redis, counterLoaded, churn,
-                    drained, probe, withChurn, noChurn, http.connectionsOpened(), cpu, loadBefore, loadAfter);
+                    drained, probe, withChurn, noChurn, http.connectionsOpened(), loadBefore, loadAfter);
             return 0;
         } finally {
             if (stack != null) {
                 stack.close();
             }
         }
+    }
+
+    /** The readers alone for --quiet-window, once every change has settled: the unchanged map's cost. */
+    private Window noChurn(Optional<InetSocketAddress> redis, Optional<Path> sdkCalls, Optional<ProcessHandle> stackProcess)
+            throws InterruptedException {
+        System.err.printf("== no churn: %.1f s of reads only%n", options.quietWindow().toMillis() / 1e3);
+        Counters start = counters(redis, sdkCalls);
+        CpuTimes cpuBefore = CpuTimes.now(stackProcess);
+        long startNanos = System.nanoTime();
+        quiet = new OnSaleMix.Window(startNanos, startNanos + options.quietWindow().toNanos());
+        sleepUntil(quiet.endNanos());
+        Counters end = counters(redis, sdkCalls);
+        long reads = quietStats.of(Route.SEAT_MAP).count();
+        return new Window("no churn", options.quietWindow().toNanos() / 1e9, start, end, reads,
+                CpuTimes.perAnswer(cpuBefore, CpuTimes.now(stackProcess), reads));
     }
 
     private static String sections() {
@@ -232,7 +235,7 @@ final class StadiumRun {
 
     private void report(PrintStream out, String commandLine, URI url, boolean ownStack, long eventId, double creationSeconds,
                         Optional<InetSocketAddress> redis, String counterLoaded, SeatChurn churn, boolean drained,
-                        FreshnessProbe probe, Window withChurn, Optional<Window> noChurn, long connections, String cpu,
+                        FreshnessProbe probe, Window withChurn, Optional<Window> noChurn, long connections,
                         String loadBefore, String loadAfter) {
         LoadTest.header(out, options.mode(), commandLine, url, ownStack, loadBefore, loadAfter);
         out.printf("  event     %d: %,d seats, sections %s of %d rows x %d, created in %.1f s%n", eventId, SEATS,
@@ -245,7 +248,8 @@ final class StadiumRun {
                 options.warmup().toSeconds(), noChurn.map(Window::seconds).orElse(0.0));
         out.printf("  generator %,d connections opened, %,d holds skipped (over --max-in-flight), %,d not started (no seat available), %s%n",
                 connections, churn.skipped(), churn.noSeats(), drained ? "every hold decided" : churn.inFlight() + " holds undecided at the end");
-        out.printf("  cpu       %s%n", cpu);
+        out.printf("  cpu       with churn: %s%n", withChurn.cpu());
+        noChurn.ifPresent(window -> out.printf("            no churn: %s%n", window.cpu()));
 
         out.printf("%nwith churn (%.0f s):%n", withChurn.seconds());
         LoadTest.routeTable(out, churnStats, withChurn.seconds());
@@ -264,7 +268,8 @@ final class StadiumRun {
         out.println("  " + freshness("confirm -> all seats S", probe.sales()));
 
         out.printf("%nredis %s, bytes out of Redis and commands (every client's: readers, probe, churn, stream function; this report's INFO left out):%n",
-                redis.map(address -> address.getHostString() + ":" + address.getPort()).orElse("not measured (with --url, give --redis-port)"));
+                redis.map(address -> address.getHostString() + ":" + address.getPort())
+                        .orElse("not measured (no port: none in the stack's log, or --url without --redis-port)"));
         out.println("  " + redisLine(withChurn));
         noChurn.ifPresent(window -> out.println("  " + redisLine(window)));
 
