@@ -34,7 +34,7 @@ public final class LoadTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, AtomicInteger> FAILURE_SAMPLES = new ConcurrentHashMap<>();
-    private static final String ADMIN_USER = "5000000";
+    static final String ADMIN_USER = "5000000";
     private static final String AUDITOR_USER = "5000001";
 
     private LoadTest() {}
@@ -53,7 +53,13 @@ public final class LoadTest {
             System.exit(2);
             return;
         }
-        System.exit(run(options, String.join(" ", args)));
+        String commandLine = String.join(" ", args);
+        try {
+            System.exit(options.mode().equals("stadium") ? StadiumRun.run(options, commandLine) : run(options, commandLine));
+        } catch (IOException e) {
+            System.err.println("\nloadtest: " + e.getMessage());
+            System.exit(1);
+        }
     }
 
     static int run(LoadTestOptions options, String commandLine) throws Exception {
@@ -65,7 +71,7 @@ public final class LoadTest {
             System.err.println("== starting a local stack (log: " + options.stackLog() + ")");
             long started = System.nanoTime();
             stack = StackProcess.start(options.template(), options.codeJar(), options.parameters(),
-                    options.stackJavaOptions(), options.stackLog());
+                    options.stackJavaOptions(), options.stackLog(), java.util.Optional.empty());
             url = stack.url();
             System.err.printf("== stack pid %d on %s, serving after %.1f s%n", stack.pid(), url,
                     (System.nanoTime() - started) / 1e9);
@@ -175,6 +181,21 @@ public final class LoadTest {
     }
 
     private static long createEvent(HttpConnections http, InetAddress from, String name, int seats) throws IOException {
+        return createEvent(http, from, name, sections(seats));
+    }
+
+    /** An event of the given {@code sections} (a JSON array of name, rows, seats_per_row, price), created as a dev admin. */
+    static long createEvent(HttpConnections http, InetAddress from, String name, String sections) throws IOException {
+        String body = "{\"name\":\"" + name + "\",\"venue\":\"Load Test Arena\",\"starts_at\":\""
+                + Instant.now().plus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS) + "\",\"sections\":" + sections + "}";
+        HttpConnections.Response created = http.post(from, "/api/v1/events?user_id=" + ADMIN_USER, body);
+        if (created.status() != 201) {
+            throw new IOException("creating an event answered " + created.status() + ": " + created.text());
+        }
+        return JSON.readTree(created.body()).path("id").asLong();
+    }
+
+    private static String sections(int seats) {
         int perRow = 50;
         int rows = Math.max(1, (seats + perRow - 1) / perRow);
         int floorRows = Math.max(1, rows / 2);
@@ -187,17 +208,11 @@ public final class LoadTest {
             sections.append(',').append(section("Balcony", remaining, perRow, "55.00"));
         }
         sections.append(']');
-        String body = "{\"name\":\"" + name + "\",\"venue\":\"Load Test Arena\",\"starts_at\":\""
-                + Instant.now().plus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS) + "\",\"sections\":" + sections + "}";
-        HttpConnections.Response created = http.post(from, "/api/v1/events?user_id=" + ADMIN_USER, body);
-        if (created.status() != 201) {
-            throw new IOException("creating an event answered " + created.status() + ": " + created.text());
-        }
-        return JSON.readTree(created.body()).path("id").asLong();
+        return sections.toString();
     }
 
     /** A section of exactly {@code seats} seats needs whole rows: round to rows of {@code perRow} or one row. */
-    private static String section(String name, int seats, int perRow, String price) {
+    static String section(String name, int seats, int perRow, String price) {
         int rows = seats % perRow == 0 ? seats / perRow : 1;
         int seatsPerRow = seats % perRow == 0 ? perRow : seats;
         return "{\"name\":\"" + name + "\",\"rows\":" + rows + ",\"seats_per_row\":" + seatsPerRow + ",\"price\":" + price + "}";
@@ -221,14 +236,7 @@ public final class LoadTest {
     private static void report(PrintStream out, LoadTestOptions options, String commandLine, URI url, boolean ownStack,
                                RouteStats stats, Drive drive, long connections, OversellCheck.Result audit, int buyers, String cpu,
                                String loadBefore, String loadAfter) {
-        out.println();
-        out.printf("onsale load test: %s, %s%n", options.mode(), Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        out.printf("  command   scripts/loadtest %s%n", commandLine);
-        out.printf("  machine   %d cores, %s; %s %s; load average before %s, after %s%n",
-                Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.vm.vendor"),
-                Runtime.version(), loadBefore, loadAfter);
-        out.printf("  stack     %s (%s), generator and stack on the same machine%n", url,
-                ownStack ? "its own, in a child JVM" : "given by --url");
+        header(out, options.mode(), commandLine, url, ownStack, loadBefore, loadAfter);
         out.printf("  load      %s, %.0f s measured after %d s warm-up, %,d fans over %,d source addresses, %d bots, mix %s%n",
                 options.openLoop() ? String.format("open loop, %,d req/s offered", options.rate())
                         : "closed loop, " + options.concurrency() + " virtual threads",
@@ -238,6 +246,37 @@ public final class LoadTest {
                 connections, drive.peakInFlight(), drive.skipped(), drive.unanswered());
         out.printf("  cpu       %s (warm-up included)%n", cpu);
         out.println();
+        routeTable(out, stats, drive.measuredSeconds());
+        out.println();
+        out.printf("oversell check: %s: %,d seats (%,d sold, %,d held), %,d bookings of %,d buyers (%,d confirmed)%n",
+                audit.passed() ? "PASSED, no seat sold twice" : "FAILED", audit.seats(), audit.sold(), audit.held(),
+                audit.bookings(), buyers, audit.confirmed());
+        audit.violations().forEach(violation -> out.println("  OVERSOLD: " + violation));
+        audit.warnings().forEach(warning -> out.println("  note: " + warning));
+        if (options.mix().keySet().equals(java.util.Set.of(OnSaleMix.Action.SEATMAP)) && options.openLoop()) {
+            RouteStats.PerRoute seatMap = stats.of(Route.SEAT_MAP);
+            double rate = seatMap.count() / drive.measuredSeconds();
+            double p99 = RouteStats.millis(seatMap.latencyMicros, 99);
+            out.printf("goal (>= 10,000 guarded seat-map req/s, p99 < 25 ms): %s (%,.0f req/s, p99 %.2f ms)%n",
+                    rate >= 10_000 && p99 < 25 && seatMap.failures.sum() == 0 ? "MET" : "NOT MET", rate, p99);
+        }
+    }
+
+    /** The report's first lines: what ran, where, and how busy the machine was. */
+    static void header(PrintStream out, String mode, String commandLine, URI url, boolean ownStack, String loadBefore,
+                       String loadAfter) {
+        out.println();
+        out.printf("onsale load test: %s, %s%n", mode, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        out.printf("  command   scripts/loadtest %s%n", commandLine);
+        out.printf("  machine   %d cores, %s; %s %s; load average before %s, after %s%n",
+                Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.vm.vendor"),
+                Runtime.version(), loadBefore, loadAfter);
+        out.printf("  stack     %s (%s), generator and stack on the same machine%n", url,
+                ownStack ? "its own, in a child JVM" : "given by --url");
+    }
+
+    /** One line per route that was called in the measured window, then all of them together. */
+    static void routeTable(PrintStream out, RouteStats stats, double seconds) {
         out.printf("%-46s %9s %9s %8s %8s %8s %8s %8s  %s%n", "route", "count", "req/s", "p50 ms", "p99 ms",
                 "p99.9 ms", "max ms", "429", "statuses");
         long total = 0;
@@ -262,29 +301,16 @@ public final class LoadTest {
                 others.append(" failed:").append(perRoute.failures.sum());
             }
             out.printf("%-46s %,9d %,9.0f %8.2f %8.2f %8.2f %8.1f %,8d  %s%n", route.label, count,
-                    count / drive.measuredSeconds(), RouteStats.millis(latency, 50), RouteStats.millis(latency, 99),
+                    count / seconds, RouteStats.millis(latency, 50), RouteStats.millis(latency, 99),
                     RouteStats.millis(latency, 99.9), latency.getMaxValue() / 1000.0,
                     statuses.getOrDefault(429, 0L), others);
         }
-        out.printf("%-46s %,9d %,9.0f %8.2f %8.2f %8.2f %8.1f%n", "all", total, total / drive.measuredSeconds(),
+        out.printf("%-46s %,9d %,9.0f %8.2f %8.2f %8.2f %8.1f%n", "all", total, total / seconds,
                 RouteStats.millis(all, 50), RouteStats.millis(all, 99), RouteStats.millis(all, 99.9),
                 all.getMaxValue() / 1000.0);
-        out.println();
-        out.printf("oversell check: %s: %,d seats (%,d sold, %,d held), %,d bookings of %,d buyers (%,d confirmed)%n",
-                audit.passed() ? "PASSED, no seat sold twice" : "FAILED", audit.seats(), audit.sold(), audit.held(),
-                audit.bookings(), buyers, audit.confirmed());
-        audit.violations().forEach(violation -> out.println("  OVERSOLD: " + violation));
-        audit.warnings().forEach(warning -> out.println("  note: " + warning));
-        if (options.mix().keySet().equals(java.util.Set.of(OnSaleMix.Action.SEATMAP)) && options.openLoop()) {
-            RouteStats.PerRoute seatMap = stats.of(Route.SEAT_MAP);
-            double rate = seatMap.count() / drive.measuredSeconds();
-            double p99 = RouteStats.millis(seatMap.latencyMicros, 99);
-            out.printf("goal (>= 10,000 guarded seat-map req/s, p99 < 25 ms): %s (%,.0f req/s, p99 %.2f ms)%n",
-                    rate >= 10_000 && p99 < 25 && seatMap.failures.sum() == 0 ? "MET" : "NOT MET", rate, p99);
-        }
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return parts[0] + " " + parts[1] + " " + parts[2];
@@ -293,7 +319,7 @@ public final class LoadTest {
         }
     }
 
-    private static String cpuModel() {
+    static String cpuModel() {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(line -> line.startsWith("model name"))
                     .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");

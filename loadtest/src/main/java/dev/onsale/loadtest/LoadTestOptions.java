@@ -14,15 +14,20 @@ import java.util.Map;
 record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate, int concurrency, int users,
                        int addresses, int bots, int seats, Map<OnSaleMix.Action, Integer> mix, URI url,
                        Path template, Path codeJar, Path parameters, List<String> stackJavaOptions, Path stackLog,
-                       int maxInFlight, Long stackPid) {
+                       int maxInFlight, Long stackPid, int churn, Duration quietWindow, Integer redisPort) {
 
     static final String USAGE = """
-            usage: scripts/loadtest [--mode onsale|seatmap|trivial] [--duration 30s] [--warmup 5s]
+            usage: scripts/loadtest [--mode onsale|seatmap|trivial|stadium] [--duration 30s] [--warmup 5s]
                                     [--rate N | --concurrency N] [--users N] [--addresses N] [--seats N]
                                     [--mix seatmap=85,overlimit=3,queue=5,hold=3,stats=4,notfound=0]
-                                    [--url URL] [--stack-java-options "..."]
+                                    [--churn N] [--quiet-window 5s] [--url URL [--redis-port N]]
+                                    [--stack-java-options "..."]
               --mode         onsale (default): the on-sale mix at 2,000 req/s; seatmap: seat-map reads only at
-                             10,000 req/s (the goal); trivial: the gateway's own 404 (no function) at 10,000 req/s
+                             10,000 req/s (the goal); trivial: the gateway's own 404 (no function) at 10,000 req/s;
+                             stadium: a 50,000-seat event (sections A-J, 100 rows of 50), its compact map read in a
+                             closed loop (--concurrency, default 64) while --churn holds a second change seats; reports
+                             read latency, how soon the map shows each hold and sale, Redis bytes and EVALSHA calls
+                             per read, and the stack's DynamoDB Queries on the seats table (a full read is 250)
               --duration     measured time, after --warmup (default 30s, 5s); 500ms, 30s, 2m
               --rate         requests/s offered, open loop: latency counts from when each request was due
               --concurrency  closed loop instead: N virtual threads, each sending as soon as it has its answer
@@ -41,6 +46,11 @@ record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate
               --stack-java-options  JVM options of the stack's own JVM, e.g. "-XX:StartFlightRecording=..."
               --max-in-flight       open loop: requests outstanding before the generator skips (and counts) one
               --stack-pid           with --url: the stack's process id, to report its CPU time per answer
+              --churn        stadium: holds started a second, open loop (default 200), each by a new buyer, of 1-4
+                             available seats, confirmed (60%) or cancelled (40%) 1-1.5 s later
+              --quiet-window stadium: reads with no churn after the measured window, for the unchanged map's Redis
+                             cost (default 5s; 0 skips it)
+              --redis-port   stadium with --url: the stack's Redis port on 127.0.0.1 (its own stack's is in its log)
             """;
 
     static LoadTestOptions parse(String... args) {
@@ -62,6 +72,9 @@ record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate
         Path stackLog = Path.of("loadtest/target/loadtest-stack.log");
         int maxInFlight = 5_000;
         Long stackPid = null;
+        int churn = 200;
+        Duration quietWindow = Duration.ofSeconds(5);
+        Integer redisPort = null;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             String value = i + 1 < args.length ? args[i + 1] : null;
@@ -89,6 +102,9 @@ record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate
                 case "--stack-log" -> stackLog = Path.of(value);
                 case "--max-in-flight" -> maxInFlight = positive(option, value);
                 case "--stack-pid" -> stackPid = (long) positive(option, value);
+                case "--churn" -> churn = positive(option, value);
+                case "--quiet-window" -> quietWindow = duration(value);
+                case "--redis-port" -> redisPort = positive(option, value);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
@@ -96,14 +112,22 @@ record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate
             case "onsale" -> mix("seatmap=85,overlimit=3,queue=5,hold=3,stats=4");
             case "seatmap" -> mix("seatmap=100");
             case "trivial" -> mix("notfound=100");
-            default -> throw new IllegalArgumentException("--mode is onsale, seatmap or trivial, not " + mode);
+            case "stadium" -> mix("seatmap=100");
+            default -> throw new IllegalArgumentException("--mode is onsale, seatmap, trivial or stadium, not " + mode);
         };
+        if (mode.equals("stadium")) {
+            if (rate != null) {
+                throw new IllegalArgumentException("--mode stadium reads in a closed loop: give --concurrency, not --rate");
+            }
+            concurrency = concurrency == 0 ? 64 : concurrency;
+        }
         if (mix != null) {
             weights = mix(mix);
         }
         int offered = rate != null ? rate : mode.equals("onsale") ? 2_000 : 10_000;
         return new LoadTestOptions(mode, duration, warmup, offered, concurrency, users, addresses, bots, seats, weights,
-                url, template, codeJar, parameters, List.copyOf(stackJavaOptions), stackLog, maxInFlight, stackPid);
+                url, template, codeJar, parameters, List.copyOf(stackJavaOptions), stackLog, maxInFlight, stackPid, churn,
+                quietWindow, redisPort);
     }
 
     boolean openLoop() {

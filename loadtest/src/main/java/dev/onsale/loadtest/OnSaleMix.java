@@ -59,10 +59,7 @@ final class OnSaleMix {
         this.queueEvent = queueEvent;
         this.seats = seats;
         this.users = users;
-        this.fanAddresses = new InetAddress[addresses];
-        for (int i = 0; i < addresses; i++) {
-            fanAddresses[i] = loopback(10 + i / (250 * 250), i / 250 % 250, i % 250 + 1);
-        }
+        this.fanAddresses = fanAddresses(addresses);
         this.botAddresses = new InetAddress[bots];
         for (int i = 0; i < bots; i++) {
             botAddresses[i] = loopback(250, i / 250 % 250, i % 250 + 1);
@@ -83,6 +80,15 @@ final class OnSaleMix {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code count} source addresses for fans: 127.10.0.1, 127.10.0.2, ... 250 to a /24. */
+    static InetAddress[] fanAddresses(int count) {
+        InetAddress[] addresses = new InetAddress[count];
+        for (int i = 0; i < count; i++) {
+            addresses[i] = loopback(10 + i / (250 * 250), i / 250 % 250, i % 250 + 1);
+        }
+        return addresses;
     }
 
     void measure(Window window) {
@@ -182,16 +188,7 @@ final class OnSaleMix {
     /** One request, recorded under its route when it was due inside the measured window; null when it failed. */
     private HttpConnections.Response call(Route route, long dueNanos, InetAddress from, String method, String target,
                                           String jsonBody, String... headers) {
-        boolean measured = window.contains(dueNanos);
-        try {
-            HttpConnections.Response response = http.send(from, method, target, jsonBody, headers);
-            stats.answered(route, dueNanos, System.nanoTime(), response.status(), measured);
-            return response;
-        } catch (IOException | RuntimeException e) {
-            stats.failed(route, measured);
-            LoadTest.noteFailure(route, e);
-            return null;
-        }
+        return stats.timed(http, route, dueNanos, window.contains(dueNanos), from, method, target, jsonBody, headers);
     }
 
     private static JsonNode json(HttpConnections.Response response) {

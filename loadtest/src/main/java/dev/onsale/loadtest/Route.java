@@ -4,6 +4,7 @@ package dev.onsale.loadtest;
 enum Route {
     SEAT_MAP("GET  /api/v1/events/{id}/seats"),
     SEAT_MAP_OVER_LIMIT("GET  .../seats (users over their limits)"),
+    SEAT_MAP_PROBE("GET  .../seats (freshness probe, If-None-Match)"),
     SEAT_MAP_ADMITTED("GET  .../seats (waiting room, admitted)"),
     JOIN("POST .../waiting-room/join"),
     STATUS("GET  .../waiting-room/status"),

@@ -1,5 +1,7 @@
 package dev.onsale.loadtest;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -61,6 +63,23 @@ final class RouteStats {
         failures.increment();
         if (measured) {
             routes.get(route).failures.increment();
+        }
+    }
+
+    /**
+     * Sends one request and records its answer under {@code route}, its latency from {@code dueNanos}, when
+     * {@code measured}; null when it failed (counted, and the first few of a kind noted on stderr).
+     */
+    HttpConnections.Response timed(HttpConnections http, Route route, long dueNanos, boolean measured, InetAddress from,
+                                   String method, String target, String jsonBody, String... headers) {
+        try {
+            HttpConnections.Response response = http.send(from, method, target, jsonBody, headers);
+            answered(route, dueNanos, System.nanoTime(), response.status(), measured);
+            return response;
+        } catch (IOException | RuntimeException e) {
+            failed(route, measured);
+            LoadTest.noteFailure(route, e);
+            return null;
         }
     }
 

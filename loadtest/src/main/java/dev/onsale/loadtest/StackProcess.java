@@ -2,13 +2,18 @@ package dev.onsale.loadtest;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A local stack of its own, as scripts/dev runs it (template.yaml, the functions jar, the local parameter
@@ -16,6 +21,8 @@ import java.util.List;
  * each, as a real client and API Gateway would, and each can be profiled on its own.
  */
 final class StackProcess implements AutoCloseable {
+
+    private static final Pattern REDIS_LINE = Pattern.compile("Redis\\s+(\\S+):(\\d+)\\s*");
 
     private final Process process;
     private final URI url;
@@ -27,8 +34,11 @@ final class StackProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static StackProcess start(Path template, Path codeJar, Path parameters, List<String> jvmOptions, Path log)
-            throws IOException, InterruptedException {
+    /**
+     * @param sdkCalls where the stack's {@link SdkCallCounter} writes its counts of AWS SDK calls; empty: it counts none
+     */
+    static StackProcess start(Path template, Path codeJar, Path parameters, List<String> jvmOptions, Path log,
+                              Optional<Path> sdkCalls) throws IOException, InterruptedException {
         for (Path required : List.of(template, codeJar, parameters)) {
             if (!Files.isRegularFile(required)) {
                 throw new IOException(required + " does not exist (build first: scripts/loadtest does)");
@@ -46,6 +56,7 @@ final class StackProcess implements AutoCloseable {
             command.add("--sun-misc-unsafe-memory-access=allow");
         }
         command.addAll(jvmOptions);
+        sdkCalls.ifPresent(file -> command.add("-D" + SdkCallCounter.FILE_PROPERTY + "=" + file.toAbsolutePath()));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.onsale.localstack.Main",
                 "--template", template.toString(), "--code-jar", codeJar.toString(), "--port", String.valueOf(port),
                 "--parameter-overrides"));
@@ -69,6 +80,14 @@ final class StackProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** Where its redis-server listens, from the {@code Redis    127.0.0.1:PORT} line it printed on starting. */
+    Optional<InetSocketAddress> redisAddress() throws IOException {
+        try (var lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+            return lines.map(REDIS_LINE::matcher).filter(Matcher::matches).findFirst()
+                    .map(redis -> new InetSocketAddress(redis.group(1), Integer.parseInt(redis.group(2))));
+        }
     }
 
     private void awaitReady(Duration timeout) throws IOException, InterruptedException {
