@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,20 +70,19 @@ public final class CatalogStore {
     /**
      * Writes the event's seats, all AVAILABLE, then the event itself: an event is never visible
      * without its seats.
+     *
+     * <p>A new seat is its key and its status only: its section, row, number and price follow from the
+     * event's layout, and no reader takes them from the seat. Fewer attributes are less to marshal,
+     * send and parse per seat. What writers add later (a hold's id and expiry, counters) is absent
+     * until they set it.
      */
     public void create(Event event) {
+        AttributeValue available = s(SeatStatus.AVAILABLE.name());
         List<WriteRequest> seats = new ArrayList<>(event.totalSeats());
-        for (Section section : event.sections()) {
-            for (int seatId = section.firstSeatId(); seatId <= section.lastSeatId(); seatId++) {
-                Map<String, AttributeValue> item = new HashMap<>(seatKey(event.id(), seatId));
-                item.put("eventId", n(event.id()));
-                item.put("section", s(section.name()));
-                item.put("row", n(section.rowOf(seatId)));
-                item.put("number", n(section.numberOf(seatId)));
-                item.put("price", AttributeValue.fromN(section.price().toPlainString()));
-                item.put("status", s(SeatStatus.AVAILABLE.name()));
-                seats.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
-            }
+        for (int seatId = 1; seatId <= event.totalSeats(); seatId++) {
+            Map<String, AttributeValue> item = Map.of(
+                    "seatBlock", s(seatBlock(event.id(), seatId)), "seatId", n(seatId), "status", available);
+            seats.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
         }
         List<List<WriteRequest>> batches = new ArrayList<>();
         for (int i = 0; i < seats.size(); i += BATCH_WRITE_MAX) {
