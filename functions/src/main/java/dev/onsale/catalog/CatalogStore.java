@@ -7,7 +7,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -95,15 +97,15 @@ public final class CatalogStore {
     private Void writeBatch(List<WriteRequest> batch) {
         Map<String, List<WriteRequest>> pending = Map.of(seatsTable, batch);
         for (int attempt = 0; !pending.isEmpty(); attempt++) {
+            if (attempt > 20) {
+                throw new IllegalStateException("DynamoDB kept seats of a batch unprocessed after 20 retries");
+            }
             if (attempt > 0) {
                 sleep(Math.min(1_000, 25L << Math.min(attempt, 6)));
             }
             Map<String, List<WriteRequest>> request = pending;
             BatchWriteItemResponse response = dynamo.get().batchWriteItem(b -> b.requestItems(request));
             pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
-            if (attempt > 20) {
-                throw new IllegalStateException("DynamoDB kept seats of a batch unprocessed after 20 retries");
-            }
         }
         return null;
     }
@@ -215,14 +217,24 @@ public final class CatalogStore {
 
     /** Runs {@code work} over {@code inputs} on virtual threads, at most {@value #PARALLEL_CALLS} at a time. */
     private static <I, O> List<O> inParallel(List<I> inputs, java.util.function.Function<I, O> work) {
+        return inParallel(inputs, PARALLEL_CALLS, work);
+    }
+
+    /**
+     * Runs {@code work} over {@code inputs} on virtual threads, at most {@code parallelism} at a time; the
+     * results come in the order of the inputs. The first failure stops the calls still waiting or running
+     * and is thrown as soon as it happens: a creation that cannot finish writes no more seats.
+     */
+    private static <I, O> List<O> inParallel(List<I> inputs, int parallelism, java.util.function.Function<I, O> work) {
         if (inputs.size() == 1) {
             return java.util.Collections.singletonList(work.apply(inputs.getFirst())); // may be null (Void work)
         }
-        Semaphore permits = new Semaphore(PARALLEL_CALLS);
+        Semaphore permits = new Semaphore(parallelism);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            CompletionService<O> done = new ExecutorCompletionService<>(executor);
             List<Future<O>> futures = new ArrayList<>(inputs.size());
             for (I input : inputs) {
-                futures.add(executor.submit(() -> {
+                futures.add(done.submit(() -> {
                     permits.acquire();
                     try {
                         return work.apply(input);
@@ -231,11 +243,15 @@ public final class CatalogStore {
                     }
                 }));
             }
-            List<O> results = new ArrayList<>(inputs.size());
-            for (Future<O> future : futures) {
-                results.add(future.get());
+            try {
+                for (int i = 0; i < futures.size(); i++) {
+                    done.take().get(); // in the order they finish, so a failure is seen at once
+                }
+            } catch (ExecutionException | InterruptedException e) {
+                executor.shutdownNow(); // interrupts the rest; closing the executor waits for them to stop
+                throw e;
             }
-            return results;
+            return futures.stream().map(Future::resultNow).toList();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
