@@ -15,6 +15,7 @@ import dev.onsale.testing.EmbeddedStack;
 import dev.onsale.testing.Events;
 import dev.onsale.testing.Gateway;
 import dev.onsale.testing.Stacks;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -36,6 +37,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 /**
  * Creating the largest event allowed ({@code MAX_SEATS_PER_EVENT}, 100,000 seats) through the local gateway
  * on DynamoDB Local, and a creation whose seat writes fail midway: an event is on sale whole or not at all.
+ *
+ * <p>DynamoDB Local applies writes on one thread at ~0.11 ms of CPU a seat, and a fresh JVM compiles its
+ * write path during the first creation: on two cores to itself the 100,000 seats took 23 s of the 30, so a
+ * machine shared with another build can push them past the bound (BENCHMARKS.md, event creation).
  */
 @ExtendWith(EmbeddedStack.class)
 class LargeEventCreationIT {
@@ -79,7 +84,12 @@ class LargeEventCreationIT {
     @Test
     void aHundredThousandSeatEventAnswersInsideTheGatewayTimeoutWithEverySeatAvailable() {
         long start = System.nanoTime();
-        Gateway.Reply reply = api.post("/api/v1/events", Events.stadium("Hundred thousand", 200));
+        Gateway.Reply reply;
+        try {
+            reply = api.post("/api/v1/events", Events.stadium("Hundred thousand", 200));
+        } catch (UncheckedIOException e) {
+            throw new AssertionError("no answer inside the HTTP API's " + HTTP_API_TIMEOUT.toSeconds() + " s", e);
+        }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertEquals(201, reply.status(), reply.body());
