@@ -4,6 +4,8 @@ import dev.onsale.catalog.CatalogService;
 import dev.onsale.catalog.NewEvent;
 import dev.onsale.platform.Config;
 import dev.onsale.platform.Json;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /** Event bodies for tests: each test creates its own event. */
 public final class Events {
@@ -19,6 +21,16 @@ public final class Events {
                    {"name": "Balcony", "rows": 10, "seats_per_row": 20, "price": 75.50}
                  ]}
                 """.formatted(name, floorRows);
+    }
+
+    /** Ten sections of {@code rows} rows of 50 seats at 45.00: 200 rows make 100,000 seats, the most an event may have. */
+    public static String stadium(String name, int rows) {
+        String sections = IntStream.rangeClosed(1, 10)
+                .mapToObj(i -> "{\"name\": \"Block %d\", \"rows\": %d, \"seats_per_row\": 50, \"price\": 45.00}".formatted(i, rows))
+                .collect(Collectors.joining(", "));
+        return """
+                {"name": "%s", "venue": "Test Stadium", "starts_at": "2027-06-01T19:30:00Z", "sections": [%s]}
+                """.formatted(name, sections);
     }
 
     /** Creates a {@link #concert} in-process, as the create-event function would, without a trip through the gateway. */
