@@ -80,7 +80,7 @@ public final class BookingStore {
             items.add(TransactWriteItem.builder().update(u -> u.tableName(seatsTable)
                     .key(CatalogStore.seatKey(booking.eventId(), seatId))
                     .updateExpression("SET #s = :held, holdId = :booking, holdExpiresAt = :expires, holder = :user ADD version :one")
-                    .conditionExpression("#s = :available OR (#s = :held AND holdExpiresAt < :now)")
+                    .conditionExpression("attribute_not_exists(#s) OR #s = :available OR (#s = :held AND holdExpiresAt < :now)")
                     .expressionAttributeNames(Map.of("#s", "status"))
                     .expressionAttributeValues(Map.of(
                             ":held", s("HELD"), ":available", s("AVAILABLE"),

@@ -297,26 +297,10 @@ public final class CatalogService {
         }
         Event event = found.get();
         layouts.put(eventId, event);
-        List<SeatState> seats = everySeat(event, store.seatStates(event));
+        List<SeatState> seats = store.seatStates(event);
         liveMaps.rebuild(eventId, token, Long.toHexString(Randomness.shared().nextLong()), seats, clock.instant());
         rebuilds.incrementAndGet();
         return true;
-    }
-
-    /** One state per seat of the event, in seat order; a seat with no item is SOLD (nobody can buy it). */
-    private static List<SeatState> everySeat(Event event, List<SeatState> read) {
-        SeatState[] seats = new SeatState[event.totalSeats()];
-        for (SeatState seat : read) {
-            if (seat.seatId() >= 1 && seat.seatId() <= seats.length) {
-                seats[seat.seatId() - 1] = seat;
-            }
-        }
-        for (int i = 0; i < seats.length; i++) {
-            if (seats[i] == null) {
-                seats[i] = new SeatState(event.id(), i + 1, 0, SeatStatus.SOLD, 0);
-            }
-        }
-        return java.util.Arrays.asList(seats);
     }
 
     /** Full reads of an event's seats this instance made (the repair path), for tests and benchmarks. */

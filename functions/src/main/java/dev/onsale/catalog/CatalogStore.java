@@ -18,19 +18,17 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Events and seats in DynamoDB.
  *
  * <p>Events table: one item per event under its numeric {@code eventId}; item 0 holds the id counter.
- * Seats table: one item per seat, keyed by {@code seatBlock} = {@code "<eventId>#<block>"} (blocks of
+ * Seats table: one item per seat once it is first held (none before: a seat with no item is AVAILABLE, so
+ * an event of any size is created with one write), keyed by {@code seatBlock} = {@code "<eventId>#<block>"} (blocks of
  * {@value #SEATS_PER_BLOCK} consecutive seats, so a hot event's writes spread over many partitions) and
  * {@code seatId}. The block size is part of the key layout: it can never change for stored data. Every
  * write of a seat adds 1 to its {@code version} (absent: 0), by which the live seat map orders the
@@ -40,14 +38,7 @@ public final class CatalogStore {
     private static final System.Logger LOG = System.getLogger(CatalogStore.class.getName());
     public static final int SEATS_PER_BLOCK = 200;
     private static final long COUNTER_ID = 0;
-    private static final int BATCH_WRITE_MAX = 25;
     private static final int PARALLEL_CALLS = 16;
-    /**
-     * Seat batches in flight while an event is created: at ~10-20 ms a call on DynamoDB, 32 keep
-     * 40,000-80,000 seats a second on their way, more than a table not warmed for it accepts; below the
-     * SDK client's 64 pooled connections ({@code AwsClients}), so no call waits for a connection.
-     */
-    private static final int PARALLEL_SEAT_WRITES = 32;
 
     /** Built on first use, or ahead of it by a function that warms it (see {@code AwsClients}). */
     private final Supplier<DynamoDbClient> dynamo;
@@ -79,49 +70,11 @@ public final class CatalogStore {
     }
 
     /**
-     * Writes the event's seats, all AVAILABLE, then the event itself: an event is never visible
-     * without its seats.
-     *
-     * <p>A new seat is its key and its status only: its section, row, number and price follow from the
-     * event's layout, and no reader takes them from the seat. Fewer attributes are less to marshal,
-     * send and parse per seat. What writers add later (a hold's id and expiry, counters) is absent
-     * until they set it.
+     * Puts the event: its seats need no item until one is first held (a seat with no item is AVAILABLE),
+     * so an event of any size is one write, and it is never visible half-made.
      */
     public void create(Event event) {
-        List<Integer> firstSeats = new ArrayList<>();
-        for (int seatId = 1; seatId <= event.totalSeats(); seatId += BATCH_WRITE_MAX) {
-            firstSeats.add(seatId);
-        }
-        // each batch is built by the call that sends it, not all 100,000 seats up front
-        inParallel(firstSeats, PARALLEL_SEAT_WRITES, first ->
-                writeBatch(newSeats(event.id(), first, Math.min(first + BATCH_WRITE_MAX - 1, event.totalSeats()))));
-        dynamo.get().putItem(b -> b.tableName(eventsTable).item(eventItem(event)));
-    }
-
-    private static List<WriteRequest> newSeats(long eventId, int firstSeat, int lastSeat) {
-        AttributeValue available = s(SeatStatus.AVAILABLE.name());
-        List<WriteRequest> seats = new ArrayList<>(lastSeat - firstSeat + 1);
-        for (int seatId = firstSeat; seatId <= lastSeat; seatId++) {
-            Map<String, AttributeValue> item = Map.of("seatBlock", s(seatBlock(eventId, seatId)), "seatId", n(seatId), "status", available);
-            seats.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
-        }
-        return seats;
-    }
-
-    private Void writeBatch(List<WriteRequest> batch) {
-        Map<String, List<WriteRequest>> pending = Map.of(seatsTable, batch);
-        for (int attempt = 0; !pending.isEmpty(); attempt++) {
-            if (attempt > 20) {
-                throw new IllegalStateException("DynamoDB kept seats of a batch unprocessed after 20 retries");
-            }
-            if (attempt > 0) {
-                sleep(Math.min(1_000, 25L << Math.min(attempt, 6)));
-            }
-            Map<String, List<WriteRequest>> request = pending;
-            BatchWriteItemResponse response = dynamo.get().batchWriteItem(b -> b.requestItems(request));
-            pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
-        }
-        return null;
+        dynamo.get().putItem(b -> b.tableName(eventsTable).item(eventItem(event)).conditionExpression("attribute_not_exists(eventId)"));
     }
 
     public Optional<Event> find(long eventId) {
@@ -157,18 +110,30 @@ public final class CatalogStore {
         return item == null || !item.containsKey("lastEventId") ? 0 : Long.parseLong(item.get("lastEventId").n());
     }
 
-    /** Every seat's live state, read block by block in parallel. */
+    /**
+     * Every seat's live state, in seat order, one per seat of the event, read block by block in parallel
+     * (consistently). A seat with no item was never held: AVAILABLE, version 0.
+     */
     public List<SeatState> seatStates(Event event) {
         int blocks = (event.totalSeats() + SEATS_PER_BLOCK - 1) / SEATS_PER_BLOCK;
         List<String> blockKeys = new ArrayList<>(blocks);
         for (int block = 0; block < blocks; block++) {
             blockKeys.add(event.id() + "#" + block);
         }
-        List<List<SeatState>> perBlock = inParallel(blockKeys, this::seatStatesOf);
-        List<SeatState> states = new ArrayList<>(event.totalSeats());
-        perBlock.forEach(states::addAll);
-        states.sort(Comparator.comparingInt(SeatState::seatId));
-        return states;
+        SeatState[] seats = new SeatState[event.totalSeats()];
+        for (List<SeatState> block : inParallel(blockKeys, this::seatStatesOf)) {
+            for (SeatState seat : block) {
+                if (seat.seatId() >= 1 && seat.seatId() <= seats.length) {
+                    seats[seat.seatId() - 1] = seat;
+                }
+            }
+        }
+        for (int i = 0; i < seats.length; i++) {
+            if (seats[i] == null) {
+                seats[i] = new SeatState(event.id(), i + 1, 0, SeatStatus.AVAILABLE, 0);
+            }
+        }
+        return java.util.Arrays.asList(seats);
     }
 
     private List<SeatState> seatStatesOf(String block) {
@@ -187,13 +152,22 @@ public final class CatalogStore {
             }
             QueryResponse response = dynamo.get().query(query.build());
             for (var item : response.items()) {
-                // an item no reader understands can't be sold to anyone: left out, so it shows SOLD
-                seatState(item).ifPresentOrElse(states::add, () -> LOG.log(System.Logger.Level.ERROR,
-                        "Unreadable seat item " + item.get("seatId") + " in block " + block + "; shown as sold"));
+                seatState(item).or(() -> unreadable(item, block)).ifPresent(states::add);
             }
             start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
         } while (start != null);
         return states;
+    }
+
+    /** An item no reader understands can't be sold to anyone: SOLD, and logged. */
+    private static Optional<SeatState> unreadable(Map<String, AttributeValue> item, String block) {
+        LOG.log(System.Logger.Level.ERROR, "Unreadable seat item " + item.get("seatId") + " in block " + block + "; shown as sold");
+        try {
+            return Optional.of(new SeatState(Long.parseLong(block.substring(0, block.indexOf('#'))),
+                    Integer.parseInt(item.get("seatId").n()), 0, SeatStatus.SOLD, 0));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -248,21 +222,16 @@ public final class CatalogStore {
                 Instant.parse(item.get("createdAt").s()));
     }
 
-    /** Runs {@code work} over {@code inputs} on virtual threads, at most {@value #PARALLEL_CALLS} at a time. */
-    private static <I, O> List<O> inParallel(List<I> inputs, java.util.function.Function<I, O> work) {
-        return inParallel(inputs, PARALLEL_CALLS, work);
-    }
-
     /**
-     * Runs {@code work} over {@code inputs} on virtual threads, at most {@code parallelism} at a time; the
+     * Runs {@code work} over {@code inputs} on virtual threads, at most {@value #PARALLEL_CALLS} at a time; the
      * results come in the order of the inputs. The first failure stops the calls still waiting or running
-     * and is thrown as soon as it happens: a creation that cannot finish writes no more seats.
+     * and is thrown as soon as it happens.
      */
-    private static <I, O> List<O> inParallel(List<I> inputs, int parallelism, java.util.function.Function<I, O> work) {
+    private static <I, O> List<O> inParallel(List<I> inputs, java.util.function.Function<I, O> work) {
         if (inputs.size() == 1) {
             return java.util.Collections.singletonList(work.apply(inputs.getFirst())); // may be null (Void work)
         }
-        Semaphore permits = new Semaphore(parallelism);
+        Semaphore permits = new Semaphore(PARALLEL_CALLS);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             CompletionService<O> done = new ExecutorCompletionService<>(executor);
             List<Future<O>> futures = new ArrayList<>(inputs.size());
@@ -296,14 +265,6 @@ public final class CatalogStore {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while retrying a seat batch", e);
-        }
-    }
 
     static AttributeValue s(String value) {
         return AttributeValue.fromS(value);

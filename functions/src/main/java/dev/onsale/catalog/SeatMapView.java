@@ -49,19 +49,19 @@ public record SeatMapView(Event event, String version, String states, int availa
         return new SeatMapView(event, version, states, available, new ConcurrentHashMap<>());
     }
 
-    /** The map as read from the table: effective states at {@code now}, a seat with no item shown SOLD. */
+    /** The map as read from the table ({@code seats}: one per seat, in order): effective states at {@code now}. */
     public static SeatMapView of(Event event, String version, List<SeatState> seats, Instant now) {
         return of(event, version, statesOf(event, seats, now));
     }
 
-    /** One letter per seat of {@code event}: a seat with no item can't be sold to anyone, so SOLD. */
+    /** One letter per seat of {@code event}, from one state per seat in seat order. */
     static String statesOf(Event event, List<SeatState> seats, Instant now) {
-        char[] codes = new char[event.totalSeats()];
-        java.util.Arrays.fill(codes, SeatStatus.SOLD.code());
-        for (SeatState seat : seats) {
-            if (seat.seatId() >= 1 && seat.seatId() <= event.totalSeats()) {
-                codes[seat.seatId() - 1] = seat.effectiveStatus(now).code();
-            }
+        if (seats.size() != event.totalSeats()) {
+            throw new IllegalArgumentException("event " + event.id() + " has " + event.totalSeats() + " seats, not " + seats.size());
+        }
+        char[] codes = new char[seats.size()];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = seats.get(i).effectiveStatus(now).code();
         }
         return new String(codes);
     }

@@ -2,6 +2,7 @@ package dev.onsale.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.onsale.platform.Json;
@@ -94,9 +95,8 @@ class SeatMapViewTest {
     }
 
     @Test
-    void aSeatWithNoItemShowsSold() throws IOException {
-        SeatMapView view = view(states().subList(0, 4), NOW);
-        assertEquals("AS", Json.MAPPER.readTree(view.body(COMPACT)).get("sections").get(1).get("seats").asText());
+    void aMapNeedsOneStatePerSeat() {
+        assertThrows(IllegalArgumentException.class, () -> view(states().subList(0, 4), NOW));
     }
 
     @Test
