@@ -54,14 +54,23 @@ public final class EventCreationBenchmark {
     /** USER_HZ, the unit of /proc's CPU times: 100 on every Linux this runs on. */
     private static final double CLOCK_TICKS = 100.0;
 
+    /** The template of a jar given as JAR@TEMPLATE; the others run this checkout's. */
+    private static final Map<Path, Path> TEMPLATES = new java.util.HashMap<>();
+
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         List<Integer> sizes = Arrays.stream((args.length > 1 ? args[1] : "50000,100000").split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
         Map<String, Path> jars = new LinkedHashMap<>();
         for (int i = 2; i < args.length; i++) {
+            // NAME=JAR, or NAME=JAR@TEMPLATE for a build whose functions differ from this checkout's template
             int eq = args[i].indexOf('=');
-            jars.put(args[i].substring(0, eq), Path.of(args[i].substring(eq + 1)).toAbsolutePath());
+            String[] jarAndTemplate = args[i].substring(eq + 1).split("@", 2);
+            Path jar = Path.of(jarAndTemplate[0]).toAbsolutePath();
+            jars.put(args[i].substring(0, eq), jar);
+            if (jarAndTemplate.length == 2) {
+                TEMPLATES.put(jar, Path.of(jarAndTemplate[1]).toAbsolutePath());
+            }
         }
         if (jars.isEmpty()) {
             jars.put("current", EmbeddedStack.projectFile("functions/target/functions.jar"));
@@ -216,7 +225,7 @@ public final class EventCreationBenchmark {
                     .filter(entry -> !entry.contains("functions" + File.separator + "target"))
                     .collect(Collectors.joining(File.pathSeparator));
             command.addAll(List.of("-cp", classPath, "dev.onsale.localstack.Main",
-                    "--template", EmbeddedStack.projectFile("template.yaml").toString(), "--code-jar", jar.toString(),
+                    "--template", TEMPLATES.getOrDefault(jar, EmbeddedStack.projectFile("template.yaml")).toString(), "--code-jar", jar.toString(),
                     "--port", Integer.toString(port), "--parameter-overrides"));
             EmbeddedStack.parameters().forEach((name, value) -> command.add(name + "=" + value));
             Path log = Files.createTempFile(EmbeddedStack.projectFile("functions/target"), "eventcreation-stack", ".log");
