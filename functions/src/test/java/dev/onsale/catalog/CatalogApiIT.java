@@ -76,6 +76,23 @@ class CatalogApiIT {
     }
 
     @Test
+    void oneSectionIsAnsweredAloneAndAnUnknownOneIs404() {
+        long id = createEvent("Sections", 2).get("id").asLong();
+        JsonNode balcony = api.get("/api/v1/events/" + id + "/seats?format=compact&section=Balcony&user_id=1").json();
+        assertEquals("Balcony", balcony.get("section").asText());
+        assertEquals(1, balcony.get("sections").size());
+        assertEquals(300, balcony.get("available_seats").asInt(), "the whole event's count");
+        JsonNode full = api.get("/api/v1/events/" + id + "/seats?section=Balcony&user_id=1").json();
+        assertEquals(200, full.get("seats").size());
+        assertEquals(101, full.get("seats").get(0).get("id").asInt());
+
+        Gateway.Reply unknown = api.get("/api/v1/events/" + id + "/seats?section=Mezzanine&user_id=1");
+        assertEquals(404, unknown.status());
+        assertEquals("section_not_found", unknown.json().get("error").asText());
+        assertEquals(400, api.get("/api/v1/events/" + id + "/seats?section=&user_id=1").status());
+    }
+
+    @Test
     void aMatchingEtagGets304WithoutABody() {
         long id = createEvent("Etag", 1).get("id").asLong();
         String path = "/api/v1/events/" + id + "/seats?user_id=1";
