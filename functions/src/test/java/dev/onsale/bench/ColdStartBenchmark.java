@@ -59,10 +59,10 @@ public final class ColdStartBenchmark {
             variants.put("template", List.of(TEMPLATE_OPTIONS));
         }
         Path jar = EmbeddedStack.projectFile("functions/target/functions.jar");
-        Path runner = runnerDirectory();
+        Path runner = ChildJvms.runnerDirectory(ColdStartChild.class, "coldstart-runner");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         System.out.printf("cold start: %d runs per function and option set; jar %s = %.1f MB; %s %s; load before: %s%n",
-                runs, jar.getFileName(), Files.size(jar) / 1e6, java, System.getProperty("java.version"), loadAverage());
+                runs, jar.getFileName(), Files.size(jar) / 1e6, java, System.getProperty("java.version"), ChildJvms.loadAverage());
 
         try (LocalStack stack = LocalStack.start(LocalStackOptions.builder()
                 .template(EmbeddedStack.projectFile("template.yaml"))
@@ -94,7 +94,7 @@ public final class ColdStartBenchmark {
                     }
                 }
             }
-            System.out.printf("load after: %s%n%n", loadAverage());
+            System.out.printf("load after: %s%n%n", ChildJvms.loadAverage());
             System.out.printf("%-28s %-8s %6s %8s %8s | %7s %7s %7s | %7s %7s %5s  %s%n", "function", "options", "answer",
                     "median", "p90", "jvm", "init", "invoke", "cpu", "classes", "runs", "event");
             Map<String, List<Double>> medians = new LinkedHashMap<>();
@@ -190,18 +190,6 @@ public final class ColdStartBenchmark {
                 Double.parseDouble(fields[6]));
     }
 
-    /** A directory holding only the runner class, so the child's class path is the Lambda jar plus one class. */
-    private static Path runnerDirectory() throws Exception {
-        String file = ColdStartChild.class.getName().replace('.', '/') + ".class";
-        Path target = EmbeddedStack.projectFile("functions/target/coldstart-runner");
-        Path copy = target.resolve(file);
-        Files.createDirectories(copy.getParent());
-        try (var in = ColdStartChild.class.getClassLoader().getResourceAsStream(file)) {
-            Files.write(copy, in.readAllBytes());
-        }
-        return target;
-    }
-
     private static double percentile(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> value, int percentile) {
         double[] sorted = samples.stream().mapToDouble(value).sorted().toArray();
         int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
@@ -210,13 +198,5 @@ public final class ColdStartBenchmark {
 
     private static String kebab(String camel) {
         return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (Exception e) {
-            return "unknown";
-        }
     }
 }

@@ -77,9 +77,9 @@ public final class EventCreationBenchmark {
         }
         System.out.printf("event creation: %d rounds, sizes %s, jars %s; %d cores, %s %s; %s UTC; load before: %s%n",
                 rounds, sizes, jars, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.vendor"),
-                Runtime.version(), Instant.now().truncatedTo(ChronoUnit.SECONDS), loadAverage());
+                Runtime.version(), Instant.now().truncatedTo(ChronoUnit.SECONDS), ChildJvms.loadAverage());
         List<String> functionOptions = templateJavaOptions();
-        Path runner = runnerDirectory();
+        Path runner = ChildJvms.runnerDirectory(SeatWritesChild.class, "seatwrites-runner");
         int largest = sizes.stream().mapToInt(Integer::intValue).max().orElseThrow();
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
         Map<String, List<Double>> functionCpu = new LinkedHashMap<>();
@@ -103,7 +103,7 @@ public final class EventCreationBenchmark {
                 }
             }
         }
-        System.out.printf("load after: %s%n%n", loadAverage());
+        System.out.printf("load after: %s%n%n", ChildJvms.loadAverage());
         System.out.println("the store alone ran with " + String.join(" ", functionOptions));
         seconds.forEach((key, values) -> System.out.printf(Locale.ROOT, "%-30s median %6.2f s  (%s)%n", key, median(values), listed(values)));
         functionCpu.forEach((key, values) -> System.out.printf(Locale.ROOT, "%-30s median %6.2f s of CPU  (%s)%n", key, median(values), listed(values)));
@@ -157,18 +157,6 @@ public final class EventCreationBenchmark {
         return Arrays.stream(String.valueOf(variables.getOrDefault("JAVA_TOOL_OPTIONS", "")).split(" ")).filter(o -> !o.isBlank()).toList();
     }
 
-    /** A directory holding only the child's class, so its class path is the Lambda jar plus one class. */
-    private static Path runnerDirectory() throws IOException {
-        String file = SeatWritesChild.class.getName().replace('.', '/') + ".class";
-        Path target = EmbeddedStack.projectFile("functions/target/seatwrites-runner");
-        Path copy = target.resolve(file);
-        Files.createDirectories(copy.getParent());
-        try (var in = SeatWritesChild.class.getClassLoader().getResourceAsStream(file)) {
-            Files.write(copy, in.readAllBytes());
-        }
-        return target;
-    }
-
     private record Creation(int status, double seconds, double stackCpuSeconds, Map<String, Double> cpuByPart, int available,
                             String loadBefore, String loadAfter) {
     }
@@ -182,7 +170,7 @@ public final class EventCreationBenchmark {
     }
 
     private static Creation create(Stack stack, int seats) throws Exception {
-        String loadBefore = loadAverage();
+        String loadBefore = ChildJvms.loadAverage();
         double cpuBefore = stack.cpuSeconds();
         Map<String, Double> partsBefore = stack.cpuByPart();
         HttpRequest post = HttpRequest.newBuilder(stack.url.resolve("/api/v1/events?user_id=" + ADMIN))
@@ -195,7 +183,7 @@ public final class EventCreationBenchmark {
         Map<String, Double> parts = new LinkedHashMap<>();
         stack.cpuByPart().forEach((part, seconds) -> parts.put(part, seconds - partsBefore.getOrDefault(part, 0.0)));
         parts.put("other", cpu - parts.values().stream().mapToDouble(Double::doubleValue).sum());
-        String loadAfter = loadAverage();
+        String loadAfter = ChildJvms.loadAverage();
         int available = -1;
         if (reply.statusCode() == 201) {
             long id = Json.MAPPER.readTree(reply.body()).get("id").asLong();
@@ -309,14 +297,5 @@ public final class EventCreationBenchmark {
         List<Double> sorted = values.stream().sorted().toList();
         int middle = sorted.size() / 2;
         return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 }
