@@ -26,8 +26,9 @@ public final class CatalogService {
     private static final Duration WAIT_STEP = Duration.ofMillis(20);
 
     /**
-     * While Redis does not answer, how long after it last did an instance's copy is still served: a blip
-     * costs no table read; a longer outage falls back to reading the table (once per fresh period).
+     * How long after Redis last found an instance's copy current that copy still stands in, while Redis does
+     * not answer (a blip costs no table read; a longer outage falls back to reading the table, once per fresh
+     * period) or while another caller rebuilds a missing map.
      */
     static final Duration STALE_COPY_SERVED_FOR = Duration.ofSeconds(5);
     /** Events' seat maps whose copies an instance keeps; a map of 100,000 seats is ~100 KB of states plus its bodies. */
@@ -223,9 +224,9 @@ public final class CatalogService {
                         read = liveMaps.read(eventId, "", token, settings.rebuildLock()); // as merged with the stream's changes
                     }
                     case LiveSeatMap.Read.Wait wait -> {
-                        SeatMapView copy = copies.get(eventId);
-                        if (copy != null) {
-                            return answer(copy, query, "STALE"); // the last good copy now, rather than waiting for the rebuild
+                        Optional<SeatMapView> copy = recentCopy(eventId);
+                        if (copy.isPresent()) {
+                            return answer(copy.get(), query, "STALE"); // the last good copy now, rather than waiting for the rebuild
                         }
                         if (clock.instant().isAfter(giveUpAt)) {
                             return new SeatMapResult.Busy();
@@ -236,16 +237,23 @@ public final class CatalogService {
                 }
             }
         } catch (RedisException e) {
-            SeatMapView copy = copies.get(eventId);
-            Instant validated = validatedAt.get(eventId);
-            if (copy != null && validated != null && validated.plus(STALE_COPY_SERVED_FOR).isAfter(clock.instant())) {
+            Optional<SeatMapView> copy = recentCopy(eventId);
+            if (copy.isPresent()) {
                 // a slow or lost Redis answer: this instance's recent copy, not a read of the whole table
                 LOG.log(System.Logger.Level.WARNING, "Seat map of event " + eventId + " unreachable in Redis; serving this instance's last copy: " + e);
-                return answer(copy, query, "STALE");
+                return answer(copy.get(), query, "STALE");
             }
             LOG.log(System.Logger.Level.WARNING, "Seat map unreachable in Redis; serving event " + eventId + " from this container's read of the table", e);
             return fromLocalCopy(query);
         }
+    }
+
+    /** This instance's copy, if Redis found it current (or sent it) within {@link #STALE_COPY_SERVED_FOR}. */
+    private Optional<SeatMapView> recentCopy(long eventId) {
+        SeatMapView copy = copies.get(eventId);
+        Instant validated = validatedAt.get(eventId);
+        return copy != null && validated != null && validated.plus(STALE_COPY_SERVED_FOR).isAfter(clock.instant())
+                ? Optional.of(copy) : Optional.empty();
     }
 
     private LiveSeatMap.Read prefetchedRead(CompletableFuture<Object> reply) {
