@@ -91,4 +91,29 @@ class QueuePageBrowserIT {
                 "return sessionStorage.getItem('onsale.waitingRoom." + eventId + "')");
         assertTrue(stored instanceof String token && token.startsWith("wr1."), "the access token is kept for the booking calls");
     }
+
+    /** The room off: joining admits at once, and the page moves on to {@code next} if it is a page of this site. */
+    private String landingAfterAdmission(long eventId, String next, int fan) {
+        browser.get(stack.gatewayUrl() + "/events/" + eventId + "/queue?user_id=" + fan + "&next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(100));
+        wait.until(driver -> !driver.getCurrentUrl().contains("/queue?")
+                || "admitted".equals(state()) && browser.findElement(By.id("seats")).getText().contains("seats are available"));
+        return browser.getCurrentUrl();
+    }
+
+    @Test
+    void afterAdmissionThePageOnlyEverGoesToAPageOfThisSite() {
+        Gateway.Reply created = api.post("/api/v1/events", Events.concert("Redirects", 1));
+        assertEquals(201, created.status(), created.body());
+        long eventId = created.json().get("id").asLong();
+        String site = stack.gatewayUrl().toString();
+        int fan = 200;
+        for (String attack : new String[] {"/\\evil.example/checkout", "/\tevil.example", "/\t/evil.example", "//evil.example/checkout",
+                "https://evil.example/checkout", "javascript:alert(1)", "/\\/evil.example", "\\\\evil.example", " //evil.example"}) {
+            String landed = landingAfterAdmission(eventId, attack, ++fan);
+            assertTrue(landed.startsWith(site + "/events/" + eventId + "/queue"), attack + " took the fan to " + landed);
+        }
+        String landed = landingAfterAdmission(eventId, "/events/" + eventId + "/checkout?step=1#seats", ++fan);
+        assertEquals(site + "/events/" + eventId + "/checkout?step=1#seats", landed, "a page of this site is where the fan goes");
+    }
 }
