@@ -1,5 +1,6 @@
 package dev.onsale.booking;
 
+import dev.onsale.http.Caller;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
@@ -11,8 +12,8 @@ import java.util.Optional;
 abstract class ChangeBookingHandler extends ApiHandler {
     protected final BookingService bookings;
 
-    ChangeBookingHandler(BookingService bookings, Guards guards, String adminGroup) {
-        super(adminGroup, guards);
+    ChangeBookingHandler(BookingService bookings, Guards guards, Caller.AdminRule admins) {
+        super(admins, guards);
         this.bookings = bookings;
     }
 

@@ -1,5 +1,6 @@
 package dev.onsale.booking;
 
+import dev.onsale.http.Caller;
 import dev.onsale.http.Guards;
 import dev.onsale.platform.Config;
 import dev.onsale.platform.Dependency;
@@ -17,12 +18,12 @@ public final class ConfirmBookingHandler extends ChangeBookingHandler {
     }
 
     private ConfirmBookingHandler(Config config) {
-        this(BookingService.create(config), Guards.of(config, SurgeProtection.of(config).changeBooking()), config.adminGroup());
+        this(BookingService.create(config), Guards.of(config, SurgeProtection.of(config).changeBooking()), config.admins());
         Dependency.prepareInBackground(config, Dependency.REDIS, Dependency.DYNAMODB);
     }
 
-    public ConfirmBookingHandler(BookingService bookings, Guards guards, String adminGroup) {
-        super(bookings, guards, adminGroup);
+    public ConfirmBookingHandler(BookingService bookings, Guards guards, Caller.AdminRule admins) {
+        super(bookings, guards, admins);
     }
 
     @Override

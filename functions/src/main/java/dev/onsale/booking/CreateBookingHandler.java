@@ -1,5 +1,6 @@
 package dev.onsale.booking;
 
+import dev.onsale.http.Caller;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
@@ -34,12 +35,12 @@ public final class CreateBookingHandler extends ApiHandler {
                         SurgeProtection.of(config).createBooking(CreateBookingHandler::isFailedHold).stream(),
                         Stream.of(WaitingRoomService.create(config)
                                 .admissionGuard(AdmissionGuard.WhenRedisUnavailable.REFUSE, HoldRequest::eventOf))).toList()),
-                config.adminGroup());
+                config.admins());
         Dependency.prepareInBackground(config, Dependency.REDIS, Dependency.DYNAMODB, Dependency.SQS);
     }
 
-    public CreateBookingHandler(BookingService bookings, Guards guards, String adminGroup) {
-        super(adminGroup, guards);
+    public CreateBookingHandler(BookingService bookings, Guards guards, Caller.AdminRule admins) {
+        super(admins, guards);
         this.bookings = bookings;
     }
 

@@ -1,5 +1,6 @@
 package dev.onsale.booking;
 
+import dev.onsale.http.Caller;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
@@ -15,12 +16,12 @@ public final class GetBookingHandler extends ApiHandler {
     }
 
     private GetBookingHandler(Config config) {
-        this(BookingService.create(config), config.adminGroup());
+        this(BookingService.create(config), config.admins());
         Dependency.prepareInBackground(config, Dependency.DYNAMODB);
     }
 
-    public GetBookingHandler(BookingService bookings, String adminGroup) {
-        super(adminGroup);
+    public GetBookingHandler(BookingService bookings, Caller.AdminRule admins) {
+        super(admins);
         this.bookings = bookings;
     }
 

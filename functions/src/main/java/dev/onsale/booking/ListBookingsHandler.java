@@ -1,5 +1,6 @@
 package dev.onsale.booking;
 
+import dev.onsale.http.Caller;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
@@ -20,12 +21,12 @@ public final class ListBookingsHandler extends ApiHandler {
     }
 
     private ListBookingsHandler(Config config) {
-        this(BookingService.create(config), config.adminGroup());
+        this(BookingService.create(config), config.admins());
         Dependency.prepareInBackground(config, Dependency.DYNAMODB);
     }
 
-    public ListBookingsHandler(BookingService bookings, String adminGroup) {
-        super(adminGroup);
+    public ListBookingsHandler(BookingService bookings, Caller.AdminRule admins) {
+        super(admins);
         this.bookings = bookings;
     }
 

@@ -1,5 +1,6 @@
 package dev.onsale.catalog;
 
+import dev.onsale.http.Caller;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
@@ -15,12 +16,12 @@ public final class CreateEventHandler extends ApiHandler {
     }
 
     private CreateEventHandler(Config config) {
-        this(CatalogService.create(config), config.adminGroup());
+        this(CatalogService.create(config), config.admins());
         Dependency.prepareInBackground(config, Dependency.DYNAMODB, Dependency.REDIS);
     }
 
-    public CreateEventHandler(CatalogService catalog, String adminGroup) {
-        super(adminGroup);
+    public CreateEventHandler(CatalogService catalog, Caller.AdminRule admins) {
+        super(admins);
         this.catalog = catalog;
     }
 

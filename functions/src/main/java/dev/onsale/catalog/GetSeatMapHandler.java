@@ -1,5 +1,6 @@
 package dev.onsale.catalog;
 
+import dev.onsale.http.Caller;
 import dev.onsale.http.ApiException;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
@@ -35,12 +36,12 @@ public final class GetSeatMapHandler extends ApiHandler {
         this(CatalogService.create(config), Guards.of(config, Stream.concat(
                 SurgeProtection.of(config).seatMap().stream(),
                 Stream.of(WaitingRoomService.create(config).admissionGuard(AdmissionGuard.WhenRedisUnavailable.PASS))).toList()),
-                config.adminGroup());
+                config.admins());
         Dependency.prepareInBackground(config, Dependency.REDIS, Dependency.DYNAMODB);
     }
 
-    public GetSeatMapHandler(CatalogService catalog, Guards guards, String adminGroup) {
-        super(adminGroup, guards);
+    public GetSeatMapHandler(CatalogService catalog, Guards guards, Caller.AdminRule admins) {
+        super(admins, guards);
         this.catalog = catalog;
     }
 

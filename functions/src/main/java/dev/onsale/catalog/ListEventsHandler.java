@@ -1,5 +1,6 @@
 package dev.onsale.catalog;
 
+import dev.onsale.http.Caller;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
@@ -20,12 +21,12 @@ public final class ListEventsHandler extends ApiHandler {
     }
 
     private ListEventsHandler(Config config) {
-        this(CatalogService.create(config), config.adminGroup());
+        this(CatalogService.create(config), config.admins());
         Dependency.prepareInBackground(config, Dependency.DYNAMODB);
     }
 
-    public ListEventsHandler(CatalogService catalog, String adminGroup) {
-        super(adminGroup);
+    public ListEventsHandler(CatalogService catalog, Caller.AdminRule admins) {
+        super(admins);
         this.catalog = catalog;
     }
 

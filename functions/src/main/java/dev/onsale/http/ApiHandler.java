@@ -18,24 +18,24 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * neither DynamoDB nor any cache.
  */
 public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, SnapStart.Hooked {
-    private final String adminGroup;
+    private final Caller.AdminRule admins;
     private final Guards guards;
     private final RequestTelemetry telemetry = RequestTelemetry.forFunction();
     /** Primes with the function's request from {@link PrimingRequests}; held here since CRaC holds it weakly. */
     private final SnapStart snapStart = SnapStart.register(getClass().getSimpleName(), this::prime);
 
-    protected ApiHandler(String adminGroup) {
-        this(adminGroup, Guards.NONE);
+    protected ApiHandler(Caller.AdminRule admins) {
+        this(admins, Guards.NONE);
     }
 
-    protected ApiHandler(String adminGroup, Guards guards) {
-        this.adminGroup = adminGroup;
+    protected ApiHandler(Caller.AdminRule admins, Guards guards) {
+        this.admins = admins;
         this.guards = guards;
     }
 
     @Override
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        ApiRequest request = new ApiRequest(event, adminGroup);
+        ApiRequest request = new ApiRequest(event, admins);
         RequestTelemetry.Recording recording = telemetry.begin(request, context);
         try {
             if (guards.isEmpty()) {
@@ -89,7 +89,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
     }
 
     private String prime() {
-        APIGatewayV2HTTPResponse answer = handleRequest(PrimingRequests.forHandler(getClass(), adminGroup),
+        APIGatewayV2HTTPResponse answer = handleRequest(PrimingRequests.forHandler(getClass(), admins),
                 SnapStart.primingContext(getClass().getSimpleName()));
         return "answered " + answer.getStatusCode();
     }

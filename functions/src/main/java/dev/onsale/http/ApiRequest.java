@@ -32,13 +32,13 @@ public final class ApiRequest {
     private static final ObjectReader STRICT_JSON = Json.MAPPER.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final APIGatewayV2HTTPEvent event;
-    private final String adminGroup;
+    private final Caller.AdminRule admins;
     private Caller caller;
     private CompletableFuture<Object> readAhead;
 
-    public ApiRequest(APIGatewayV2HTTPEvent event, String adminGroup) {
+    public ApiRequest(APIGatewayV2HTTPEvent event, Caller.AdminRule admins) {
         this.event = event;
-        this.adminGroup = adminGroup;
+        this.admins = admins;
     }
 
     public String method() {
@@ -87,7 +87,7 @@ public final class ApiRequest {
         event.setHeaders(request.headers());
         event.setBody(request.body());
         try {
-            return Optional.of(new ApiRequest(event, "").body(type));
+            return Optional.of(new ApiRequest(event, Caller.AdminRule.NOBODY).body(type));
         } catch (ApiException refused) {
             return Optional.empty();
         }
@@ -340,7 +340,7 @@ public final class ApiRequest {
             var context = event.getRequestContext();
             caller = context == null || context.getAuthorizer() == null || context.getAuthorizer().getJwt() == null
                     ? Caller.ANONYMOUS
-                    : Caller.fromClaims(context.getAuthorizer().getJwt().getClaims(), adminGroup);
+                    : Caller.fromClaims(context.getAuthorizer().getJwt().getClaims(), admins);
         }
         return caller;
     }

@@ -14,20 +14,46 @@ public record Caller(Optional<String> userId, boolean admin) {
     public static final Caller ANONYMOUS = new Caller(Optional.empty(), false);
     static final int MAX_USER_ID_LENGTH = 128;
 
-    /** Claims that may carry the admin group: Cognito groups, a generic groups claim, OAuth scopes. */
-    private static final List<String> GROUP_CLAIMS = List.of("cognito:groups", "groups", "scope", "scp");
     /** Compiled once: String.split compiles this pattern on every call, i.e. on every request. */
     private static final Pattern CLAIM_SEPARATORS = Pattern.compile("[\\s,]+");
+    private static final List<String> SCOPE_CLAIMS = List.of("scope", "scp");
 
-    public static Caller fromClaims(Map<String, String> claims, String adminGroup) {
+    /**
+     * Who is an admin: a person in {@code group} of the groups claim {@code groupsClaim} (Cognito's
+     * {@code cognito:groups} by default). A scope describes a client, not a person: {@code scope} grants
+     * admin only when it is named (not empty), through the {@code scope} or {@code scp} claim.
+     */
+    public record AdminRule(String groupsClaim, String group, String scope) {
+        /** For the routes that have nothing only an admin may do: nobody is one. */
+        public static final AdminRule NOBODY = new AdminRule("", "", "");
+
+        public AdminRule {
+            groupsClaim = groupsClaim == null ? "" : groupsClaim.trim();
+            group = group == null ? "" : group.trim();
+            scope = scope == null ? "" : scope.trim();
+        }
+
+        /** The default: {@code group} in Cognito's {@code cognito:groups}, no scope. */
+        public static AdminRule group(String group) {
+            return new AdminRule("cognito:groups", group, "");
+        }
+
+        boolean grants(Map<String, String> claims) {
+            String groups = group.isEmpty() ? null : claims.get(groupsClaim);
+            if (groups != null && values(groups).contains(group)) {
+                return true;
+            }
+            return !scope.isEmpty() && SCOPE_CLAIMS.stream().map(claims::get)
+                    .anyMatch(value -> value != null && values(value).contains(scope));
+        }
+    }
+
+    public static Caller fromClaims(Map<String, String> claims, AdminRule admins) {
         if (claims == null || claims.isEmpty()) {
             return ANONYMOUS;
         }
         Optional<String> user = Optional.ofNullable(claims.get("sub")).map(String::trim).filter(Caller::usableUserId);
-        boolean admin = GROUP_CLAIMS.stream()
-                .map(claims::get)
-                .anyMatch(value -> value != null && values(value).contains(adminGroup));
-        return new Caller(user, admin);
+        return new Caller(user, admins.grants(claims));
     }
 
     /**

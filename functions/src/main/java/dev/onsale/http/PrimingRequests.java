@@ -24,7 +24,7 @@ public final class PrimingRequests {
     private PrimingRequests() {
     }
 
-    public static APIGatewayV2HTTPEvent forHandler(Class<?> handler, String adminGroup) {
+    public static APIGatewayV2HTTPEvent forHandler(Class<?> handler, Caller.AdminRule admins) {
         JsonNode spec = table().path(handler.getSimpleName());
         String method = spec.path("method").asText("GET");
         String template = spec.path("path").asText("/snapstart-priming");
@@ -36,7 +36,7 @@ public final class PrimingRequests {
         }
         Map<String, String> claims = new HashMap<>(Map.of("sub", USER));
         if (spec.path("admin").asBoolean(false)) {
-            claims.put("cognito:groups", "[" + adminGroup + "]");
+            claims.put(admins.groupsClaim(), "[" + admins.group() + "]");
         }
         String body = spec.path("body").isTextual() ? spec.path("body").asText() : null;
         Map<String, String> headers = new HashMap<>(Map.of("user-agent", "snapstart-priming"));

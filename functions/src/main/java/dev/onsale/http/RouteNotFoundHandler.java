@@ -48,7 +48,7 @@ public final class RouteNotFoundHandler extends ApiHandler {
 
     /** @param routes comma-separated route keys, e.g. {@code GET /api/v1/events,POST /api/v1/events} */
     public RouteNotFoundHandler(String routes) {
-        super("");
+        super(Caller.AdminRule.NOBODY);
         this.routes = Arrays.stream(routes.split(","))
                 .filter(s -> !s.isBlank())
                 .map(RouteKey::parse)

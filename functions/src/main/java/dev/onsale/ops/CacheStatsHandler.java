@@ -1,5 +1,6 @@
 package dev.onsale.ops;
 
+import dev.onsale.http.Caller;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
@@ -17,12 +18,12 @@ public final class CacheStatsHandler extends ApiHandler {
     }
 
     private CacheStatsHandler(Config config) {
-        this(new CacheStatistics(Redis.shared(config.redis())), config.adminGroup());
+        this(new CacheStatistics(Redis.shared(config.redis())), config.admins());
         Dependency.prepareInBackground(config, Dependency.REDIS);
     }
 
-    public CacheStatsHandler(CacheStatistics statistics, String adminGroup) {
-        super(adminGroup);
+    public CacheStatsHandler(CacheStatistics statistics, Caller.AdminRule admins) {
+        super(admins);
         this.statistics = statistics;
     }
 

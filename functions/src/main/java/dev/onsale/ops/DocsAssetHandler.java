@@ -1,5 +1,6 @@
 package dev.onsale.ops;
 
+import dev.onsale.http.Caller;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
@@ -36,7 +37,7 @@ public final class DocsAssetHandler extends ApiHandler {
     }
 
     DocsAssetHandler(Map<String, StaticFile> files) {
-        super("");
+        super(Caller.AdminRule.NOBODY);
         this.files = Map.copyOf(files);
     }
 

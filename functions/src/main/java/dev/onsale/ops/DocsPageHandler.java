@@ -1,5 +1,6 @@
 package dev.onsale.ops;
 
+import dev.onsale.http.Caller;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
@@ -22,7 +23,7 @@ public final class DocsPageHandler extends ApiHandler {
             + "base-uri 'self'; form-action 'none'; frame-ancestors 'none'";
 
     public DocsPageHandler() {
-        super("");
+        super(Caller.AdminRule.NOBODY);
     }
 
     @Override

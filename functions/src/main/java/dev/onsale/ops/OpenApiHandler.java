@@ -1,5 +1,6 @@
 package dev.onsale.ops;
 
+import dev.onsale.http.Caller;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
@@ -19,7 +20,7 @@ public final class OpenApiHandler extends ApiHandler {
     }
 
     public OpenApiHandler(byte[] description) {
-        super("");
+        super(Caller.AdminRule.NOBODY);
         this.description = new StaticFile("application/json", description);
     }
 

@@ -20,6 +20,8 @@ public record Config(
         String holdExpiryQueueUrl,
         RedisSettings redis,
         String adminGroup,
+        String adminGroupsClaim,
+        String adminScope,
         Duration seatMapFresh,
         Duration seatMapRebuildWait,
         Duration seatMapRebuildLock,
@@ -33,6 +35,14 @@ public record Config(
         Protection protection,
         WaitingRoom waitingRoom,
         Telemetry telemetry) {
+
+    /**
+     * Who may call the admin routes: {@code ADMIN_GROUP} in the groups claim {@code ADMIN_GROUPS_CLAIM}; a scope
+     * only when {@code ADMIN_SCOPE} names one (empty by default: no scope makes an admin).
+     */
+    public dev.onsale.http.Caller.AdminRule admins() {
+        return new dev.onsale.http.Caller.AdminRule(adminGroupsClaim, adminGroup, adminScope);
+    }
 
     /** Where Redis is and how to speak to it. */
     public record RedisSettings(String host, int port, boolean tls, boolean cluster, Duration timeout) {
@@ -104,6 +114,8 @@ public record Config(
                         env.bool("REDIS_CLUSTER", false),
                         env.millis("REDIS_TIMEOUT_MS", 500)),
                 env.text("ADMIN_GROUP", "admin"),
+                env.text("ADMIN_GROUPS_CLAIM", "cognito:groups"),
+                env.text("ADMIN_SCOPE", ""),
                 env.millis("SEAT_MAP_FRESH_MS", 500),
                 env.millis("SEAT_MAP_REBUILD_WAIT_MS", 1000),
                 env.millis("SEAT_MAP_REBUILD_LOCK_MS", 15_000),

@@ -1,5 +1,6 @@
 package dev.onsale.waitingroom;
 
+import dev.onsale.http.Caller;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
 import dev.onsale.platform.Config;
@@ -19,12 +20,12 @@ public final class EnableWaitingRoomHandler extends WaitingRoomHandler {
     }
 
     private EnableWaitingRoomHandler(Config config) {
-        this(WaitingRoomService.create(config), config.adminGroup());
+        this(WaitingRoomService.create(config), config.admins());
         Dependency.prepareInBackground(config, Dependency.REDIS);
     }
 
-    public EnableWaitingRoomHandler(WaitingRoomService rooms, String adminGroup) {
-        super(rooms, adminGroup);
+    public EnableWaitingRoomHandler(WaitingRoomService rooms, Caller.AdminRule admins) {
+        super(rooms, admins);
     }
 
     @Override

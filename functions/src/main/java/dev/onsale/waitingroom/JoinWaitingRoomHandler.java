@@ -1,5 +1,6 @@
 package dev.onsale.waitingroom;
 
+import dev.onsale.http.Caller;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
 import dev.onsale.platform.Config;
@@ -16,12 +17,12 @@ public final class JoinWaitingRoomHandler extends WaitingRoomHandler {
     }
 
     private JoinWaitingRoomHandler(Config config) {
-        this(WaitingRoomService.create(config), config.adminGroup());
+        this(WaitingRoomService.create(config), config.admins());
         Dependency.prepareInBackground(config, Dependency.REDIS);
     }
 
-    public JoinWaitingRoomHandler(WaitingRoomService rooms, String adminGroup) {
-        super(rooms, adminGroup);
+    public JoinWaitingRoomHandler(WaitingRoomService rooms, Caller.AdminRule admins) {
+        super(rooms, admins);
     }
 
     @Override

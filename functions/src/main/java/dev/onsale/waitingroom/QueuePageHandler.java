@@ -1,5 +1,6 @@
 package dev.onsale.waitingroom;
 
+import dev.onsale.http.Caller;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
@@ -26,11 +27,11 @@ public final class QueuePageHandler extends ApiHandler {
             + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     public QueuePageHandler() {
-        this(Config.fromEnvironment().adminGroup());
+        this(Config.fromEnvironment().admins());
     }
 
-    public QueuePageHandler(String adminGroup) {
-        super(adminGroup);
+    public QueuePageHandler(Caller.AdminRule admins) {
+        super(admins);
     }
 
     @Override

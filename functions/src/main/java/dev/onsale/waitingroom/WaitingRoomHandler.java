@@ -1,5 +1,6 @@
 package dev.onsale.waitingroom;
 
+import dev.onsale.http.Caller;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
@@ -11,8 +12,8 @@ abstract class WaitingRoomHandler extends ApiHandler {
 
     protected final WaitingRoomService rooms;
 
-    WaitingRoomHandler(WaitingRoomService rooms, String adminGroup) {
-        super(adminGroup);
+    WaitingRoomHandler(WaitingRoomService rooms, Caller.AdminRule admins) {
+        super(admins);
         this.rooms = rooms;
     }
 

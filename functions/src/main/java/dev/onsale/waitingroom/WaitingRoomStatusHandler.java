@@ -1,5 +1,6 @@
 package dev.onsale.waitingroom;
 
+import dev.onsale.http.Caller;
 import dev.onsale.http.ApiException;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
@@ -18,12 +19,12 @@ public final class WaitingRoomStatusHandler extends WaitingRoomHandler {
     }
 
     private WaitingRoomStatusHandler(Config config) {
-        this(WaitingRoomService.create(config), config.adminGroup());
+        this(WaitingRoomService.create(config), config.admins());
         Dependency.prepareInBackground(config, Dependency.REDIS);
     }
 
-    public WaitingRoomStatusHandler(WaitingRoomService rooms, String adminGroup) {
-        super(rooms, adminGroup);
+    public WaitingRoomStatusHandler(WaitingRoomService rooms, Caller.AdminRule admins) {
+        super(rooms, admins);
     }
 
     @Override

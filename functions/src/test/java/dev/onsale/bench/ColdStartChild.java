@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.onsale.http.Caller;
 import dev.onsale.http.PrimingRequests;
 import dev.onsale.platform.SnapStart;
 import java.lang.management.ManagementFactory;
@@ -60,7 +61,7 @@ public final class ColdStartChild {
                 event.setRecords(List.of(message));
                 return event;
             }
-            return PrimingRequests.forHandler(handlerClass, "admin");
+            return PrimingRequests.forHandler(handlerClass, Caller.AdminRule.group("admin"));
         }
         ObjectMapper mapper = JsonMapper.builder()
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -1,6 +1,7 @@
 package dev.onsale.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.onsale.http.Caller;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
@@ -36,7 +37,7 @@ public final class TelemetryBenchmark {
         RequestTelemetry discarding = new RequestTelemetry(line -> bytes.add(line.length()), settings, System::currentTimeMillis);
         RequestTelemetry stdout = new RequestTelemetry(Log.STANDARD_OUTPUT, settings, System::currentTimeMillis);
         ApiResponse answer = ApiResponse.rawJson(200, "{\"event_id\":1}").header("x-cache", "HIT");
-        ApiHandler edge = new ApiHandler("admin") { // the real edge, telemetry to stdout, answering a constant
+        ApiHandler edge = new ApiHandler(Caller.AdminRule.group("admin")) { // the real edge, telemetry to stdout, answering a constant
             @Override
             protected ApiResponse handle(ApiRequest request) {
                 request.requireUser();
@@ -47,15 +48,15 @@ public final class TelemetryBenchmark {
         for (int round = 0; round < 3; round++) { // the first rounds warm the JIT up (slow when the cores are shared)
             String phase = round < 2 ? "warm-up " : "measured";
             report(phase, "no telemetry       ", requests, threads, () -> {
-                ApiRequest request = new ApiRequest(event, "admin");
+                ApiRequest request = new ApiRequest(event, Caller.AdminRule.group("admin"));
                 return request.routeKey().length() + request.caller().userId().orElse("").length() + answer.status();
             });
             report(phase, "built, discarded   ", requests, threads, () -> {
-                ApiRequest request = new ApiRequest(event, "admin");
+                ApiRequest request = new ApiRequest(event, Caller.AdminRule.group("admin"));
                 return request.caller().userId().orElse("").length() + discarding.begin(request, null).end(answer).status();
             });
             report(phase, "written to stdout  ", requests, threads, () -> {
-                ApiRequest request = new ApiRequest(event, "admin");
+                ApiRequest request = new ApiRequest(event, Caller.AdminRule.group("admin"));
                 return request.caller().userId().orElse("").length() + stdout.begin(request, null).end(answer).status();
             });
             report(phase, "whole ApiHandler   ", requests, threads, () -> edge.handleRequest(event, null).getStatusCode());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.onsale.http.Caller;
 import dev.onsale.http.Guards;
 import dev.onsale.localstack.LocalStack;
 import dev.onsale.platform.Json;
@@ -119,7 +120,7 @@ class BookingApiIT {
         // 20 retries at once from one user: through the route, its pace rule would rightly stop them, so
         // they go to the function's handler without guards; what is tested is that they book once.
         CreateBookingHandler unguarded = new CreateBookingHandler(
-                BookingService.create(EmbeddedStack.config("CreateBookingFunction")), Guards.NONE, "admin");
+                BookingService.create(EmbeddedStack.config("CreateBookingFunction")), Guards.NONE, Caller.AdminRule.group("admin"));
         String concurrentKey = "test-key-" + UUID.randomUUID();
         CountDownLatch start = new CountDownLatch(1);
         List<Future<APIGatewayV2HTTPResponse>> replies = new ArrayList<>();

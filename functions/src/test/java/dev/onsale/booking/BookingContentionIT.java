@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.onsale.http.Caller;
 import dev.onsale.catalog.CatalogService;
 import dev.onsale.http.Guards;
 import dev.onsale.platform.AwsClients;
@@ -109,8 +110,8 @@ class BookingContentionIT {
 
     private ChangeBookingHandler changeHandler(String change, BookingService bookings) {
         return change.equals("confirm")
-                ? new ConfirmBookingHandler(bookings, Guards.NONE, "admin")
-                : new CancelBookingHandler(bookings, Guards.NONE, "admin");
+                ? new ConfirmBookingHandler(bookings, Guards.NONE, Caller.AdminRule.group("admin"))
+                : new CancelBookingHandler(bookings, Guards.NONE, Caller.AdminRule.group("admin"));
     }
 
     /** A live hold made on an unfaulted client. */
@@ -215,7 +216,7 @@ class BookingContentionIT {
         long eventId = newEvent();
         CallCounter attempts = new CallCounter();
         try (DynamoDbClient dynamo = refusingEveryWrite(config, attempts, "TransactionConflict")) {
-            APIGatewayV2HTTPResponse response = new CreateBookingHandler(bookings(dynamo), Guards.NONE, "admin")
+            APIGatewayV2HTTPResponse response = new CreateBookingHandler(bookings(dynamo), Guards.NONE, Caller.AdminRule.group("admin"))
                     .handleRequest(holdEvent("conflicted-user", eventId), null);
             assertEquals(409, response.getStatusCode(), response.getBody());
             assertEquals("1", response.getHeaders().get("retry-after"));
@@ -229,7 +230,7 @@ class BookingContentionIT {
         long eventId = newEvent();
         CallCounter attempts = new CallCounter();
         try (DynamoDbClient dynamo = refusingEveryWrite(config, attempts, "ThrottlingError")) {
-            APIGatewayV2HTTPResponse response = new CreateBookingHandler(bookings(dynamo), Guards.NONE, "admin")
+            APIGatewayV2HTTPResponse response = new CreateBookingHandler(bookings(dynamo), Guards.NONE, Caller.AdminRule.group("admin"))
                     .handleRequest(holdEvent("throttled-user", eventId), null);
             assertEquals(503, response.getStatusCode(), response.getBody());
             assertTrue(response.getBody().contains("service_busy"), response.getBody());

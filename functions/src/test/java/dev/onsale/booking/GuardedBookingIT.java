@@ -64,7 +64,7 @@ class GuardedBookingIT {
                 CatalogService.create(config), new HoldExpiryQueue(AwsClients.sqs(config), config.holdExpiryQueueUrl()),
                 Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(), BookingService.Settings.of(config));
         return new CreateBookingHandler(bookings,
-                Guards.of(config, SurgeProtection.of(config).createBooking(CreateBookingHandler::isFailedHold)), config.adminGroup());
+                Guards.of(config, SurgeProtection.of(config).createBooking(CreateBookingHandler::isFailedHold)), config.admins());
     }
 
     private long newEvent() {

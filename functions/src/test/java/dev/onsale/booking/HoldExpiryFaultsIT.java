@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.onsale.http.Caller;
 import dev.onsale.catalog.CatalogService;
 import dev.onsale.catalog.CatalogStore;
 import dev.onsale.http.Guards;
@@ -304,7 +305,7 @@ class HoldExpiryFaultsIT {
 
             // The hold is written before the send fails: answering 201 tells the truth (the seats are the
             // caller's until expires_at); a 5xx would invite a retry that, without a key, holds twice.
-            APIGatewayV2HTTPResponse hold = new CreateBookingHandler(service, Guards.NONE, "admin").handleRequest(
+            APIGatewayV2HTTPResponse hold = new CreateBookingHandler(service, Guards.NONE, Caller.AdminRule.group("admin")).handleRequest(
                     ApiEvents.request("POST", "/api/v1/bookings", "/api/v1/bookings", Map.of(), Map.of(), owner, "198.51.100.60",
                             "{\"event_id\": " + eventId + ", \"seat_ids\": [30, 31]}"), null);
             assertEquals(201, hold.getStatusCode(), hold.getBody());
@@ -321,18 +322,18 @@ class HoldExpiryFaultsIT {
             Booking next = held(service.hold(other, new HoldRequest(eventId, List.of(31L)), Optional.empty()));
             // Reads report the hold EXPIRED although no message came and the table still says HOLD.
             assertEquals(BookingStatus.HOLD, storedStatus(bookingId));
-            APIGatewayV2HTTPResponse one = new GetBookingHandler(service, "admin").handleRequest(ApiEvents.request("GET",
+            APIGatewayV2HTTPResponse one = new GetBookingHandler(service, Caller.AdminRule.group("admin")).handleRequest(ApiEvents.request("GET",
                     "/api/v1/bookings/{booking_id}", "/api/v1/bookings/" + bookingId, Map.of("booking_id", Long.toString(bookingId)),
                     Map.of(), owner, "198.51.100.60", null), null);
             assertEquals(200, one.getStatusCode(), one.getBody());
             assertEquals("EXPIRED", Json.MAPPER.readTree(one.getBody()).get("status").asText());
-            APIGatewayV2HTTPResponse list = new ListBookingsHandler(service, "admin").handleRequest(ApiEvents.request("GET",
+            APIGatewayV2HTTPResponse list = new ListBookingsHandler(service, Caller.AdminRule.group("admin")).handleRequest(ApiEvents.request("GET",
                     "/api/v1/bookings", "/api/v1/bookings", Map.of(), Map.of(), owner, "198.51.100.60", null), null);
             assertEquals(200, list.getStatusCode(), list.getBody());
             assertEquals("EXPIRED", Json.MAPPER.readTree(list.getBody()).get("bookings").get(0).get("status").asText());
 
             // The owner's confirm ends it in the table (the lazy path) and frees what it still held.
-            APIGatewayV2HTTPResponse confirm = new ConfirmBookingHandler(service, Guards.NONE, "admin").handleRequest(
+            APIGatewayV2HTTPResponse confirm = new ConfirmBookingHandler(service, Guards.NONE, Caller.AdminRule.group("admin")).handleRequest(
                     ApiEvents.request("POST", "/api/v1/bookings/{booking_id}/confirm", "/api/v1/bookings/" + bookingId + "/confirm",
                             Map.of("booking_id", Long.toString(bookingId)), Map.of(), owner, "198.51.100.60", ""), null);
             assertEquals(409, confirm.getStatusCode(), confirm.getBody());

@@ -65,7 +65,7 @@ class LargeEventCreationIT {
     private CreateEventHandler handlerOn(DynamoDbClient dynamo) {
         return new CreateEventHandler(new CatalogService(new CatalogStore(() -> dynamo, config.eventsTable(), config.seatsTable()),
                 new LiveSeatMap(redis), new EventCache(redis), Clock.systemUTC(), CatalogService.Settings.of(config)),
-                config.adminGroup());
+                config.admins());
     }
 
     private APIGatewayV2HTTPEvent creation(String body) {

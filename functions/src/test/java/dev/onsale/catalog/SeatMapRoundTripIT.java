@@ -50,7 +50,7 @@ class SeatMapRoundTripIT {
                 new AdmissionTokens(config.waitingRoom().secret(), Clock.systemUTC()), config.waitingRoom(), Clock.systemUTC());
         handler = new GetSeatMapHandler(catalog, new Guards(redis, Duration.ofSeconds(2), Stream.concat(
                 SurgeProtection.of(config).seatMap().stream(),
-                Stream.of(rooms.admissionGuard(AdmissionGuard.WhenRedisUnavailable.PASS))).toList()), config.adminGroup());
+                Stream.of(rooms.admissionGuard(AdmissionGuard.WhenRedisUnavailable.PASS))).toList()), config.admins());
         eventId = Events.create(config, "Round trips", 2);
         assertTrue(settings.port() != wire.port());
     }

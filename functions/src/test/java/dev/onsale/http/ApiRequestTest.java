@@ -16,7 +16,7 @@ class ApiRequestTest {
     }
 
     private static ApiRequest request(APIGatewayV2HTTPEvent.APIGatewayV2HTTPEventBuilder builder) {
-        return new ApiRequest(builder.build(), "admin");
+        return new ApiRequest(builder.build(), Caller.AdminRule.group("admin"));
     }
 
     @Test

@@ -31,8 +31,12 @@ import org.junit.jupiter.api.Test;
  */
 class AuthorizationMatrixIT {
 
-    /** The callers, in the order each row calls them: the owner last, so the others meet A's booking untouched. */
-    enum Who { NO_TOKEN, EXPIRED, FORGED, USER_B, ADMIN, USER_A }
+    /**
+     * The callers, in the order each row calls them: the owner last, so the others meet A's booking untouched.
+     * SCOPE_ONLY is a user whose token has the admin group's name as a scope and no groups: a scope describes a
+     * client, not a person, so it gets what any other user (B) gets on every route.
+     */
+    enum Who { NO_TOKEN, EXPIRED, FORGED, USER_B, SCOPE_ONLY, ADMIN, USER_A }
 
     /** Every 401 here comes from the gateway's authorizer, with API Gateway's own body. */
     private static final int UNAUTHORIZED = 401;
@@ -201,7 +205,7 @@ class AuthorizationMatrixIT {
     private static Row row(String routeKey, Function<Fixture, Function<Who, Call>> calls,
                            int none, int userA, int userB, int admin, int expired, int forged) {
         Map<Who, Integer> expected = new EnumMap<>(Who.class);
-        expected.putAll(Map.of(Who.NO_TOKEN, none, Who.USER_A, userA, Who.USER_B, userB, Who.ADMIN, admin,
+        expected.putAll(Map.of(Who.NO_TOKEN, none, Who.USER_A, userA, Who.USER_B, userB, Who.SCOPE_ONLY, userB, Who.ADMIN, admin,
                 Who.EXPIRED, expired, Who.FORGED, forged));
         return new Row(routeKey, calls, expected);
     }
@@ -238,6 +242,9 @@ class AuthorizationMatrixIT {
             authorizations.put(Who.USER_A, JwtStack.bearer(userA, false));
             authorizations.put(Who.USER_B, JwtStack.bearer(userB, false));
             authorizations.put(Who.ADMIN, JwtStack.bearer(adminUser, true));
+            ObjectNode scoped = JwtStack.tokens().claims("scope-" + userB, false, Instant.now(), Duration.ofHours(1))
+                    .put("scope", "openid admin").put("scp", "admin");
+            authorizations.put(Who.SCOPE_ONLY, "Bearer " + JwtStack.tokens().key().sign(JwtStack.tokens().key().header(), scoped));
             // A's admin claims, expired; and A's admin claims signed by a key the gateway does not trust
             authorizations.put(Who.EXPIRED, "Bearer " + JwtStack.tokens().expiredToken(userA, true));
             ObjectNode claims = JwtStack.tokens().claims(userA, true, Instant.now(), Duration.ofHours(1));

@@ -50,7 +50,7 @@ class RequestTelemetryTest {
                                         .withClaims(Map.of("sub", user, "cognito:groups", "[admin]")).build()).build())
                         .build())
                 .build();
-        return new ApiRequest(event, "admin");
+        return new ApiRequest(event, Caller.AdminRule.group("admin"));
     }
 
     private static Context lambdaContext(String awsRequestId) {
@@ -210,7 +210,7 @@ class RequestTelemetryTest {
     /** Through the edge: a route that throws answers a plain 500 and writes its stack trace once, to the log only. */
     @Test
     void theEdgeLogsAnUnhandledFailureOnceAndAnswersWithoutIt() throws Exception {
-        ApiHandler failing = new ApiHandler("admin") {
+        ApiHandler failing = new ApiHandler(Caller.AdminRule.group("admin")) {
             @Override
             protected ApiResponse handle(ApiRequest request) {
                 throw new IllegalStateException("database on fire");

@@ -131,13 +131,13 @@ class RedisRestartIT {
             CreateBookingHandler holds = new CreateBookingHandler(BookingService.create(config), Guards.of(config, Stream.concat(
                     SurgeProtection.of(config).createBooking(CreateBookingHandler::isFailedHold).stream(),
                     Stream.of(WaitingRoomService.create(config).admissionGuard(AdmissionGuard.WhenRedisUnavailable.REFUSE,
-                            HoldRequest::eventOf))).toList()), config.adminGroup());
+                            HoldRequest::eventOf))).toList()), config.admins());
             ConfirmBookingHandler confirms = new ConfirmBookingHandler(BookingService.create(config),
-                    Guards.of(config, SurgeProtection.of(config).changeBooking()), config.adminGroup());
+                    Guards.of(config, SurgeProtection.of(config).changeBooking()), config.admins());
             GetSeatMapHandler seatMaps = new GetSeatMapHandler(CatalogService.create(config), Guards.of(config, Stream.concat(
                     SurgeProtection.of(config).seatMap().stream(),
                     Stream.of(WaitingRoomService.create(config).admissionGuard(AdmissionGuard.WhenRedisUnavailable.PASS))).toList()),
-                    config.adminGroup());
+                    config.admins());
             try {
                 run(redis, config, holds, confirms, seatMaps);
             } finally {

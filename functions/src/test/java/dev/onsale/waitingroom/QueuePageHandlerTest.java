@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.onsale.http.Caller;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
@@ -12,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class QueuePageHandlerTest {
-    private final QueuePageHandler handler = new QueuePageHandler("admin");
+    private final QueuePageHandler handler = new QueuePageHandler(Caller.AdminRule.group("admin"));
 
     private APIGatewayV2HTTPResponse get(String eventId) {
         return handler.handleRequest(APIGatewayV2HTTPEvent.builder()

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.onsale.http.Caller;
 import dev.onsale.localstack.LocalStack;
 import dev.onsale.platform.Json;
 import dev.onsale.platform.Redis;
@@ -222,7 +223,7 @@ class WaitingRoomApiIT {
 
     @Test
     void switchingTheRoomNeedsAnAdmin() {
-        EnableWaitingRoomHandler handler = new EnableWaitingRoomHandler(rooms, "admin");
+        EnableWaitingRoomHandler handler = new EnableWaitingRoomHandler(rooms, Caller.AdminRule.group("admin"));
         var response = handler.handleRequest(APIGatewayV2HTTPEvent.builder()
                 .withRawPath(room(1, "enable"))
                 .withPathParameters(Map.of("event_id", "1"))
