@@ -118,7 +118,11 @@ public final class SubjectGuard implements Guard {
     @Override
     public Verdict decide(Request request, Object reply) {
         if (reply == null) {
-            return Verdict.Pass.PLAIN; // no subject: nothing to count (the route answers 401 for want of a user)
+            // a per-user limit can't count a caller without a usable user: no way around it by leaving one out;
+            // an address guard passes a hand-built event that has no address (API Gateway always sets one)
+            return subject == Subject.USER
+                    ? new Verdict.Refuse(ApiResponse.error(401, "unauthorized", "Sign in to use this route"))
+                    : Verdict.Pass.PLAIN;
         }
         List<?> values = (List<?>) reply;
         int state = ((Long) values.get(0)).intValue();

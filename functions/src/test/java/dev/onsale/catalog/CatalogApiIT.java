@@ -76,6 +76,15 @@ class CatalogApiIT {
     }
 
     @Test
+    void aSeatMapReaderWithoutAUserIs401() {
+        long id = createEvent("Nobody", 1).get("id").asLong();
+        Gateway.Reply anonymous = api.get("/api/v1/events/" + id + "/seats?format=compact");
+        assertEquals(401, anonymous.status(), "a per-user limit can't count a caller without a user: " + anonymous.body());
+        assertEquals("unauthorized", anonymous.json().get("error").asText());
+        assertEquals(200, api.get("/api/v1/events/" + id + "/seats?format=compact&user_id=1").status());
+    }
+
+    @Test
     void oneSectionIsAnsweredAloneAndAnUnknownOneIs404() {
         long id = createEvent("Sections", 2).get("id").asLong();
         JsonNode balcony = api.get("/api/v1/events/" + id + "/seats?format=compact&section=Balcony&user_id=1").json();

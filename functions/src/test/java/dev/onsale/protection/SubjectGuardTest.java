@@ -53,10 +53,13 @@ class SubjectGuardTest {
     }
 
     @Test
-    void withoutACallerOrAddressThereIsNothingToCount() {
+    void withoutACallerOrAddressThereIsNothingToCountAndAPerUserLimitRefusesTheCaller() {
         assertTrue(user.prepare(request(null, "127.0.0.1")).isEmpty());
         assertTrue(ip.prepare(request("1", "")).isEmpty());
-        assertEquals(Guard.Verdict.Pass.PLAIN, user.decide(request(null, "127.0.0.1"), null));
+        var refused = assertInstanceOf(Guard.Verdict.Refuse.class, user.decide(request(null, "127.0.0.1"), null),
+                "a per-user limit nobody is counted against would be no limit");
+        assertEquals(401, refused.response().status());
+        assertEquals(Guard.Verdict.Pass.PLAIN, ip.decide(request("1", ""), null), "a hand-built event without an address");
     }
 
     @Test
