@@ -33,14 +33,7 @@ final class RedisInfo {
 
         /** Calls of each command since {@code before}, leaving out those with none. */
         Map<String, Long> callsSince(Snapshot before) {
-            Map<String, Long> calls = new TreeMap<>();
-            commandCalls.forEach((command, n) -> {
-                long since = n - before.commandCalls.getOrDefault(command, 0L);
-                if (since > 0) {
-                    calls.put(command, since);
-                }
-            });
-            return calls;
+            return CountDeltas.since(commandCalls, before.commandCalls);
         }
     }
 

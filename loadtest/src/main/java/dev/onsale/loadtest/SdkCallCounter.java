@@ -98,14 +98,7 @@ public final class SdkCallCounter implements ExecutionInterceptor {
 
         /** The calls made since {@code before}, by call, leaving out those with none. */
         Map<String, Long> since(Counts before) {
-            Map<String, Long> made = new TreeMap<>();
-            calls.forEach((call, n) -> {
-                long since = n - before.calls.getOrDefault(call, 0L);
-                if (since > 0) {
-                    made.put(call, since);
-                }
-            });
-            return made;
+            return CountDeltas.since(calls, before.calls);
         }
     }
 
