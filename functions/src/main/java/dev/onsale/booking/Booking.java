@@ -4,9 +4,12 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
-/** A booking of one user for some seats of one event. */
+/**
+ * A booking of one user for some seats of one event. {@code sourceAddress} is the address the hold came
+ * from (empty when unknown): its seats count against that address until the hold ends.
+ */
 public record Booking(long id, String userId, long eventId, BookingStatus status, List<BookedSeat> seats,
-                      BigDecimal totalAmount, Instant expiresAt, Instant createdAt) {
+                      BigDecimal totalAmount, Instant expiresAt, Instant createdAt, String sourceAddress) {
 
     /** A seat as booked: where it is and what it cost at the time. */
     public record BookedSeat(int id, String section, int row, int number, BigDecimal price) {
@@ -22,6 +25,6 @@ public record Booking(long id, String userId, long eventId, BookingStatus status
     }
 
     public Booking withStatus(BookingStatus newStatus) {
-        return new Booking(id, userId, eventId, newStatus, seats, totalAmount, expiresAt, createdAt);
+        return new Booking(id, userId, eventId, newStatus, seats, totalAmount, expiresAt, createdAt, sourceAddress);
     }
 }

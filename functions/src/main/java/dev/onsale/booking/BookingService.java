@@ -51,16 +51,46 @@ public final class BookingService {
         void ended(long eventId, String userId);
     }
 
+    /**
+     * When a caller's waiting-room session for an event ends, from the access token the request carries
+     * (empty without a valid one). Bookings know no more of the waiting room than this and {@link SessionEnd}.
+     */
+    @FunctionalInterface
+    public interface SessionDeadline {
+        SessionDeadline NONE = (eventId, userId, accessToken) -> Optional.empty();
+
+        Optional<Instant> of(long eventId, String userId, Optional<String> accessToken);
+    }
+
     /** The tunables of bookings. */
-    public record Settings(Duration holdTime, int maxSeatsPerBooking, int maxActiveHolds, Duration idempotencyTtl,
+    public record Settings(Duration holdTime, int maxSeatsPerBooking, HoldLimits limits, Duration idempotencyTtl,
                            int writeAttempts) {
         public static Settings of(Config config) {
-            return new Settings(config.holdTime(), config.maxSeatsPerBooking(), config.maxActiveHoldsPerEvent(),
-                    config.idempotencyTtl(), config.writeAttempts());
+            HoldLimits limits = HoldLimits.of(config);
+            if (limits.holdTimePerAccount().compareTo(config.holdTime()) < 0) {
+                throw new IllegalStateException("HOLD_TIME_PER_ACCOUNT_SECONDS (" + limits.holdTimePerAccount().toSeconds()
+                        + ") must be at least HOLD_SECONDS (" + config.holdTime().toSeconds() + "): no hold could be made");
+            }
+            return new Settings(config.holdTime(), config.maxSeatsPerBooking(), limits, config.idempotencyTtl(), config.writeAttempts());
         }
 
         public Settings withHoldTime(Duration holdTime) {
-            return new Settings(holdTime, maxSeatsPerBooking, maxActiveHolds, idempotencyTtl, writeAttempts);
+            return new Settings(holdTime, maxSeatsPerBooking, limits, idempotencyTtl, writeAttempts);
+        }
+
+        public Settings withLimits(HoldLimits limits) {
+            return new Settings(holdTime, maxSeatsPerBooking, limits, idempotencyTtl, writeAttempts);
+        }
+    }
+
+    /**
+     * Who asks for a hold: the account, the source address its seats count against (empty when unknown:
+     * no address limit), and when the caller's waiting-room session ends, if it has one: a hold never
+     * outlasts the session it was made in.
+     */
+    public record Holder(String userId, String sourceAddress, Optional<Instant> sessionEndsAt) {
+        public static Holder of(String userId) {
+            return new Holder(userId, "", Optional.empty());
         }
     }
 
@@ -113,7 +143,12 @@ public final class BookingService {
         record SeatsUnavailable(List<Integer> seatIds) implements HoldOutcome {
         }
 
-        record HoldLimitReached(int max) implements HoldOutcome {
+        /** A limit of the account or the address (the limits are named for the answer). */
+        record LimitReached(HoldLimits.Limit limit, HoldLimits limits) implements HoldOutcome {
+        }
+
+        /** The account gave these seats up a moment ago; they are its to hold again from {@code until}. */
+        record CoolingDown(List<Integer> seatIds, Instant until) implements HoldOutcome {
         }
 
         /** The key was used before with another request. */
@@ -125,7 +160,13 @@ public final class BookingService {
         }
     }
 
+    /** A hold for an account with no address and no session to count (tests, tools). */
     public HoldOutcome hold(String userId, HoldRequest request, Optional<IdempotencyKey> key) {
+        return hold(Holder.of(userId), request, key);
+    }
+
+    public HoldOutcome hold(Holder holder, HoldRequest request, Optional<IdempotencyKey> key) {
+        String userId = holder.userId();
         Optional<String> problem = request.problem(settings.maxSeatsPerBooking());
         if (problem.isPresent()) {
             return new HoldOutcome.Invalid(problem.get());
@@ -147,10 +188,12 @@ public final class BookingService {
         boolean throttled = false;
         for (int attempt = 0; attempt < settings.writeAttempts(); attempt++) {
             Instant now = now();
+            Instant ends = holder.sessionEndsAt().filter(end -> end.isBefore(now.plus(settings.holdTime())))
+                    .map(end -> end.truncatedTo(ChronoUnit.MILLIS)).orElse(now.plus(settings.holdTime()));
             Booking booking = new Booking(ids.next(), userId, event.id(), BookingStatus.HOLD, seats, total,
-                    now.plus(settings.holdTime()), now);
+                    ends, now, holder.sourceAddress());
             Optional<StoredResponse> response = scopedKey.map(k -> stored(k, fingerprint, 201, booking, now));
-            switch (store.hold(booking, settings.maxActiveHolds(), response, now)) {
+            switch (store.hold(booking, settings.limits(), response, now)) {
                 case BookingStore.Write.Done done -> {
                     scheduleExpiry(booking, now);
                     return new HoldOutcome.Held(booking);
@@ -166,11 +209,14 @@ public final class BookingService {
                 case BookingStore.Write.SeatsTaken taken -> {
                     return new HoldOutcome.SeatsUnavailable(taken.seatIds());
                 }
-                case BookingStore.Write.HoldLimitReached limit -> {
-                    if (lapsedHoldsCleared) {
-                        return new HoldOutcome.HoldLimitReached(settings.maxActiveHolds());
+                case BookingStore.Write.CoolingDown cooling -> {
+                    return new HoldOutcome.CoolingDown(cooling.seatIds(), cooling.until());
+                }
+                case BookingStore.Write.LimitReached limit -> {
+                    if (lapsedHoldsCleared || limit.limit() == HoldLimits.Limit.HOLD_TIME) {
+                        return new HoldOutcome.LimitReached(limit.limit(), settings.limits());
                     }
-                    // The counter still counts holds whose expiry message has not come yet: end them now.
+                    // The counters still count holds whose expiry message has not come yet: end the account's now.
                     for (Booking lapsed : store.holdsOf(userId, event.id()).stream().filter(hold -> !hold.holdLive(now())).toList()) {
                         Expiry ended = expireNow(lapsed);
                         if (!ended.settled()) {
@@ -308,7 +354,8 @@ public final class BookingService {
                 case BookingStore.Write.BookingChanged changedMeanwhile -> {
                     // ended by a concurrent call: the next read says how
                 }
-                case BookingStore.Write.HoldLimitReached impossible -> throw new IllegalStateException("no limit on " + to);
+                case BookingStore.Write.LimitReached impossible -> throw new IllegalStateException("no limit on " + to);
+                case BookingStore.Write.CoolingDown impossible -> throw new IllegalStateException("no cool-down on " + to);
                 case BookingStore.Write.Contended contended -> backOff(attempt);
                 case BookingStore.Write.Throttled t -> {
                     throttled = true;
@@ -388,7 +435,8 @@ public final class BookingService {
                     backOff(attempt);
                 }
                 case BookingStore.Write.KeyTaken impossible -> throw new IllegalStateException("expiry writes no record");
-                case BookingStore.Write.HoldLimitReached impossible -> throw new IllegalStateException("expiry sets no limit");
+                case BookingStore.Write.LimitReached impossible -> throw new IllegalStateException("expiry sets no limit");
+                case BookingStore.Write.CoolingDown impossible -> throw new IllegalStateException("expiry holds nothing");
             }
         }
         return throttled ? Expiry.THROTTLED : Expiry.CONTENDED;

@@ -154,6 +154,16 @@ public final class WaitingRoomService {
         return store.leave(eventId, userId);
     }
 
+    /**
+     * When the caller's session for the event ends, read from its access token (signature, event, user and
+     * expiry checked in memory: no Redis); empty without a valid one. A hold made in a session ends by then.
+     */
+    public Optional<Instant> sessionEnd(long eventId, String userId, Optional<String> accessToken) {
+        return accessToken.map(token -> tokens.verify(token, AdmissionTokens.Kind.ACCESS, eventId, Optional.of(userId)))
+                .flatMap(verified -> verified instanceof AdmissionTokens.Verification.Valid valid
+                        ? Optional.of(valid.claims().expiresAt()) : Optional.empty());
+    }
+
     /** The admission guard of a route whose path names the event ({@code {event_id}}); see {@link AdmissionGuard}. */
     public AdmissionGuard admissionGuard(AdmissionGuard.WhenRedisUnavailable policy) {
         return admissionGuard(policy, AdmissionGuard::eventInPath);

@@ -41,7 +41,8 @@ class HoldExpiryIT {
                 CatalogService.create(config),
                 new HoldExpiryQueue(AwsClients.sqs(config), expiryQueueUrl),
                 Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(),
-                BookingService.Settings.of(config).withHoldTime(holdTime));
+                BookingService.Settings.of(config)
+                        .withLimits(HoldLimits.of(config).withHoldTimePerAccount(holdTime.multipliedBy(3))).withHoldTime(holdTime));
     }
 
     private long newEvent() {
