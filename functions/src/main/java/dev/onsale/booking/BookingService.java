@@ -2,6 +2,7 @@ package dev.onsale.booking;
 
 import dev.onsale.catalog.CatalogService;
 import dev.onsale.catalog.Event;
+import dev.onsale.catalog.SaleState;
 import dev.onsale.catalog.Section;
 import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
@@ -137,6 +138,10 @@ public final class BookingService {
         record UnknownEvent(long eventId) implements HoldOutcome {
         }
 
+        /** Outside the event's sale window (not open yet, or closed), which {@code sale} names. */
+        record NotOnSale(SaleState.NotOnSale sale) implements HoldOutcome {
+        }
+
         record UnknownSeats(List<Long> seatIds) implements HoldOutcome {
         }
 
@@ -176,6 +181,9 @@ public final class BookingService {
             return new HoldOutcome.UnknownEvent(request.eventId());
         }
         Event event = found.get();
+        if (event.saleState(clock.instant()) instanceof SaleState.NotOnSale closed) {
+            return new HoldOutcome.NotOnSale(closed);
+        }
         List<Long> unknown = request.seatIds().stream().filter(id -> id > event.totalSeats()).toList();
         if (!unknown.isEmpty()) {
             return new HoldOutcome.UnknownSeats(unknown);

@@ -1,5 +1,6 @@
 package dev.onsale.booking;
 
+import dev.onsale.catalog.SaleState;
 import dev.onsale.http.Caller;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
@@ -11,6 +12,7 @@ import dev.onsale.platform.Metrics;
 import dev.onsale.protection.SurgeProtection;
 import dev.onsale.waitingroom.AdmissionGuard;
 import dev.onsale.waitingroom.WaitingRoomService;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -79,6 +81,7 @@ public final class CreateBookingHandler extends ApiHandler {
             case BookingService.HoldOutcome.Invalid invalid -> ApiResponse.error(422, "validation_failed", invalid.detail());
             case BookingService.HoldOutcome.UnknownEvent unknown ->
                     ApiResponse.error(404, "event_not_found", "Event " + unknown.eventId() + " does not exist");
+            case BookingService.HoldOutcome.NotOnSale notOnSale -> notOnSale(notOnSale.sale());
             case BookingService.HoldOutcome.UnknownSeats unknown -> ApiResponse.error(422, "unknown_seats",
                     "Seats " + join(unknown.seatIds()) + " do not exist in this event", Map.of("seat_ids", unknown.seatIds()));
             case BookingService.HoldOutcome.SeatsUnavailable taken -> {
@@ -113,6 +116,20 @@ public final class CreateBookingHandler extends ApiHandler {
 
     private long secondsUntil(java.time.Instant until) {
         return Math.max(1, (until.toEpochMilli() - System.currentTimeMillis() + 999) / 1000);
+    }
+
+    /** 403 naming the window; before it opens, {@code Retry-After} says when. */
+    private static ApiResponse notOnSale(SaleState.NotOnSale sale) {
+        Map<String, Object> window = new LinkedHashMap<>();
+        window.put("on_sale_at", sale.onSaleAt());
+        sale.offSaleAt().ifPresent(offSaleAt -> window.put("off_sale_at", offSaleAt));
+        return switch (sale) {
+            case SaleState.BeforeSale before -> ApiResponse.error(403, "not_on_sale",
+                            "This event goes on sale at " + before.onSaleAt(), window)
+                    .header("retry-after", Long.toString(before.secondsUntilOpen()));
+            case SaleState.AfterSale after -> ApiResponse.error(403, "not_on_sale",
+                    "This event's sale ended at " + after.offSaleAt().orElseThrow(), window);
+        };
     }
 
     private static String join(java.util.List<? extends Number> ids) {
