@@ -105,7 +105,7 @@ public final class BookingStore {
             items.add(TransactWriteItem.builder().update(u -> u.tableName(seatsTable)
                     .key(CatalogStore.seatKey(booking.eventId(), seatId))
                     .updateExpression("SET #s = :held, holdId = :booking, holdExpiresAt = :expires, holder = :user ADD version :one")
-                    .conditionExpression("(attribute_not_exists(#s) OR #s = :available OR (#s = :held AND holdExpiresAt < :now))"
+                    .conditionExpression("(attribute_not_exists(#s) OR #s = :available OR (#s = :held AND holdExpiresAt < :now AND attribute_not_exists(paying)))"
                             + " AND NOT (releasedBy = :user AND releasedAt > :since)"
                             + " AND NOT (#s = :held AND holder = :user AND holdExpiresAt > :since)")
                     .expressionAttributeNames(Map.of("#s", "status"))
@@ -218,12 +218,64 @@ public final class BookingStore {
     }
 
     /**
-     * Ends a hold: CONFIRMED sells its seats (all must still be held by it, unexpired); CANCELLED and
-     * EXPIRED free those still held by it, marking whom they were freed by (for the re-hold cool-down).
-     * The booking must still be a HOLD. The account keeps the seats as tickets only when they are bought,
-     * and gets back the hold time it did not use; the address's count of held seats drops either way.
+     * Secures a live hold's seats for payment: the booking becomes CONFIRMING until {@code deadline} and its
+     * seats are marked {@code paying}, which no other hold takes even once the hold's time is up. Cancel
+     * refuses a CONFIRMING booking and expiry settles it (see {@code BookingService.expire}).
+     */
+    public Write secure(Booking booking, Instant deadline, Instant now) {
+        List<TransactWriteItem> items = new ArrayList<>();
+        for (int seatId : booking.seatIds()) {
+            items.add(TransactWriteItem.builder().update(u -> u.tableName(seatsTable)
+                    .key(CatalogStore.seatKey(booking.eventId(), seatId))
+                    .updateExpression("SET paying = :booking ADD version :one")
+                    .conditionExpression("#s = :held AND holdId = :booking AND holdExpiresAt > :now")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":held", s("HELD"), ":booking", n(booking.id()),
+                            ":now", n(now.toEpochMilli()), ":one", n(1)))).build());
+        }
+        items.add(TransactWriteItem.builder().update(u -> u.tableName(bookingsTable)
+                .key(bookingKey(booking.id()))
+                .updateExpression("SET #s = :confirming, paymentDeadline = :deadline, updatedAt = :updated")
+                .conditionExpression("#s = :hold AND expiresAt > :now")
+                .expressionAttributeNames(Map.of("#s", "status"))
+                .expressionAttributeValues(Map.of(":confirming", s("CONFIRMING"), ":hold", s("HOLD"),
+                        ":deadline", n(deadline.toEpochMilli()), ":now", n(now.toEpochMilli()),
+                        ":updated", s(now.toString())))).build());
+        return write(items, false, reasons -> seatsFailed(reasons, booking.seatIds()));
+    }
+
+    /** A declined charge: the CONFIRMING booking is a HOLD again, until its own time is up. */
+    public Write release(Booking booking, Instant now) {
+        List<TransactWriteItem> items = new ArrayList<>();
+        for (int seatId : booking.seatIds()) {
+            items.add(TransactWriteItem.builder().update(u -> u.tableName(seatsTable)
+                    .key(CatalogStore.seatKey(booking.eventId(), seatId))
+                    .updateExpression("REMOVE paying ADD version :one")
+                    .conditionExpression("holdId = :booking")
+                    .expressionAttributeValues(Map.of(":booking", n(booking.id()), ":one", n(1)))).build());
+        }
+        items.add(TransactWriteItem.builder().update(u -> u.tableName(bookingsTable)
+                .key(bookingKey(booking.id()))
+                .updateExpression("SET #s = :hold, updatedAt = :updated REMOVE paymentDeadline")
+                .conditionExpression("#s = :confirming")
+                .expressionAttributeNames(Map.of("#s", "status"))
+                .expressionAttributeValues(Map.of(":confirming", s("CONFIRMING"), ":hold", s("HOLD"),
+                        ":updated", s(now.toString())))).build());
+        return write(items, false, reasons -> seatsFailed(reasons, booking.seatIds()));
+    }
+
+    /**
+     * Ends a booking from the state it is in ({@code booking.status()}): a CONFIRMING booking becomes
+     * CONFIRMED (its secured seats sold) or EXPIRED (its payment voided); a HOLD becomes CANCELLED or
+     * EXPIRED. Ending frees the seats still held by the booking, marking whom they were freed by (for the
+     * re-hold cool-down). The account keeps the seats as tickets only when they are bought, and gets back
+     * the hold time it did not use; the address's count of held seats drops either way.
      */
     public Write finish(Booking booking, BookingStatus to, Optional<StoredResponse> response, Instant now) {
+        BookingStatus from = booking.status();
+        if (to == BookingStatus.CONFIRMED ? from != BookingStatus.CONFIRMING : from != BookingStatus.HOLD && from != BookingStatus.CONFIRMING) {
+            throw new IllegalArgumentException("a " + from + " booking does not become " + to);
+        }
         List<TransactWriteItem> items = new ArrayList<>();
         List<Integer> seats = to == BookingStatus.CONFIRMED ? booking.seatIds() : seatsHeldBy(booking);
         // a lapsed hold ended when its time was up, whenever its expiry comes
@@ -233,13 +285,13 @@ public final class BookingStore {
                 u.tableName(seatsTable).key(CatalogStore.seatKey(booking.eventId(), seatId))
                         .expressionAttributeNames(Map.of("#s", "status"));
                 if (to == BookingStatus.CONFIRMED) {
-                    u.updateExpression("SET #s = :sold REMOVE holdExpiresAt ADD version :one")
-                            .conditionExpression("#s = :held AND holdId = :booking AND holdExpiresAt > :now")
+                    u.updateExpression("SET #s = :sold REMOVE holdExpiresAt, paying ADD version :one")
+                            .conditionExpression("#s = :held AND holdId = :booking AND paying = :booking")
                             .expressionAttributeValues(Map.of(":sold", s("SOLD"), ":held", s("HELD"),
-                                    ":booking", n(booking.id()), ":now", n(now.toEpochMilli()), ":one", n(1)));
+                                    ":booking", n(booking.id()), ":one", n(1)));
                 } else {
                     u.updateExpression("SET #s = :available, releasedBy = :user, releasedAt = :released"
-                                    + " REMOVE holdId, holdExpiresAt, holder ADD version :one")
+                                    + " REMOVE holdId, holdExpiresAt, holder, paying ADD version :one")
                             .conditionExpression("#s = :held AND holdId = :booking")
                             .expressionAttributeValues(Map.of(":available", s("AVAILABLE"), ":held", s("HELD"),
                                     ":booking", n(booking.id()), ":one", n(1), ":user", s(booking.userId()),
@@ -247,20 +299,13 @@ public final class BookingStore {
                 }
             }).build());
         }
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":to", s(to.name()), ":hold", s("HOLD"),
-                ":updated", s(now.toString())));
-        String condition = "#s = :hold";
-        if (to == BookingStatus.CONFIRMED) {
-            condition += " AND expiresAt > :now";
-            values.put(":now", n(now.toEpochMilli()));
-        }
-        String bookingCondition = condition;
         items.add(TransactWriteItem.builder().update(u -> u.tableName(bookingsTable)
                 .key(bookingKey(booking.id()))
                 .updateExpression("SET #s = :to, updatedAt = :updated")
-                .conditionExpression(bookingCondition)
+                .conditionExpression("#s = :from")
                 .expressionAttributeNames(Map.of("#s", "status"))
-                .expressionAttributeValues(values)).build());
+                .expressionAttributeValues(Map.of(":to", s(to.name()), ":from", s(from.name()),
+                        ":updated", s(now.toString())))).build());
         int seatCount = booking.seats().size();
         long unusedMs = Math.max(0, booking.expiresAt().toEpochMilli() - now.toEpochMilli());
         items.add(TransactWriteItem.builder().update(u -> u.tableName(bookingsTable)
@@ -275,15 +320,18 @@ public final class BookingStore {
                     .expressionAttributeValues(Map.of(":minusSeats", n(-seatCount)))).build());
         }
         response.ifPresent(r -> items.add(putResponse(r, now)));
-        return write(items, response.isPresent(), reasons -> {
-            List<Integer> lost = new ArrayList<>();
-            for (int i = 0; i < seats.size(); i++) {
-                if (failed(reasons, i)) {
-                    lost.add(seats.get(i));
-                }
+        return write(items, response.isPresent(), reasons -> seatsFailed(reasons, seats));
+    }
+
+    /** The seats whose condition failed, or null when none did. */
+    private static Write seatsFailed(List<CancellationReason> reasons, List<Integer> seats) {
+        List<Integer> lost = new ArrayList<>();
+        for (int i = 0; i < seats.size(); i++) {
+            if (failed(reasons, i)) {
+                lost.add(seats.get(i));
             }
-            return lost.isEmpty() ? null : new Write.SeatsTaken(lost);
-        });
+        }
+        return lost.isEmpty() ? null : new Write.SeatsTaken(lost);
     }
 
     /**
@@ -444,7 +492,8 @@ public final class BookingStore {
                 new BigDecimal(item.get("totalAmount").n()).setScale(2),
                 Instant.ofEpochMilli(Long.parseLong(item.get("expiresAt").n())),
                 Instant.parse(item.get("createdAt").s()),
-                item.containsKey("sourceAddress") ? item.get("sourceAddress").s() : "");
+                item.containsKey("sourceAddress") ? item.get("sourceAddress").s() : "",
+                Optional.ofNullable(item.get("paymentDeadline")).map(v -> Instant.ofEpochMilli(Long.parseLong(v.n()))));
     }
 
     private static AttributeValue s(String value) {

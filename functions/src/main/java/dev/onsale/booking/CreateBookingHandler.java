@@ -94,7 +94,7 @@ public final class CreateBookingHandler extends ApiHandler {
                             "You gave up seats " + join(cooling.seatIds()) + " a moment ago; you may hold them again from "
                                     + cooling.until() + ", or hold other seats now",
                             Map.of("seat_ids", cooling.seatIds(), "available_to_you_at", cooling.until().toString()))
-                    .header("retry-after", Long.toString(secondsUntil(cooling.until())));
+                    .retryAfter(cooling.left());
             case BookingService.HoldOutcome.KeyReused reused -> BookingResponses.keyReused();
             case BookingService.HoldOutcome.Busy busy -> BookingResponses.busy(busy.throttled());
         };
@@ -114,10 +114,6 @@ public final class CreateBookingHandler extends ApiHandler {
         };
     }
 
-    private long secondsUntil(java.time.Instant until) {
-        return Math.max(1, (until.toEpochMilli() - System.currentTimeMillis() + 999) / 1000);
-    }
-
     /** 403 naming the window; before it opens, {@code Retry-After} says when. */
     private static ApiResponse notOnSale(SaleState.NotOnSale sale) {
         Map<String, Object> window = new LinkedHashMap<>();
@@ -126,7 +122,7 @@ public final class CreateBookingHandler extends ApiHandler {
         return switch (sale) {
             case SaleState.BeforeSale before -> ApiResponse.error(403, "not_on_sale",
                             "This event goes on sale at " + before.onSaleAt(), window)
-                    .header("retry-after", Long.toString(before.secondsUntilOpen()));
+                    .retryAfter(before.untilOpen());
             case SaleState.AfterSale after -> ApiResponse.error(403, "not_on_sale",
                     "This event's sale ended at " + after.offSaleAt().orElseThrow(), window);
         };

@@ -17,12 +17,10 @@ public sealed interface SaleState {
         Optional<Instant> offSaleAt();
     }
 
-    /** Not open yet: it opens at {@code onSaleAt}, in {@code secondsUntilOpen} (whole seconds, rounded up, at least 1). */
-    record BeforeSale(Instant onSaleAt, Optional<Instant> offSaleAt, long secondsUntilOpen) implements NotOnSale {
+    /** Not open yet: it opens at {@code onSaleAt}, {@code untilOpen} from now. */
+    record BeforeSale(Instant onSaleAt, Optional<Instant> offSaleAt, Duration untilOpen) implements NotOnSale {
         static BeforeSale at(Instant now, Instant onSaleAt, Optional<Instant> offSaleAt) {
-            Duration left = Duration.between(now, onSaleAt);
-            long seconds = left.getSeconds() + (left.getNano() > 0 ? 1 : 0);
-            return new BeforeSale(onSaleAt, offSaleAt, Math.max(1, seconds));
+            return new BeforeSale(onSaleAt, offSaleAt, Duration.between(now, onSaleAt));
         }
     }
 

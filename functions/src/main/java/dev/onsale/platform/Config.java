@@ -33,6 +33,7 @@ public record Config(
         Duration idempotencyTtl,
         int writeAttempts,
         FairSale fairSale,
+        Payments payments,
         Protection protection,
         WaitingRoom waitingRoom,
         Telemetry telemetry) {
@@ -85,6 +86,16 @@ public record Config(
      */
     public record FairSale(int maxTicketsPerAccount, int maxHeldSeatsPerAddress, Duration reholdCooldown,
                            Duration holdTimePerAccount, Duration paymentTimeout) {
+    }
+
+    /**
+     * The simulated payment provider's faults (see {@code SimulatedPayments.Faults}): none by default.
+     *
+     * @param latency     {@code PAYMENTS_LATENCY_MS}: how long each charge takes
+     * @param declineRate {@code PAYMENTS_DECLINE_RATE}: the share of charges declined, 0 to 1
+     * @param failureRate {@code PAYMENTS_FAILURE_RATE}: the share of charges left unanswered, 0 to 1
+     */
+    public record Payments(Duration latency, double declineRate, double failureRate) {
     }
 
     /**
@@ -150,6 +161,10 @@ public record Config(
                         Duration.ofSeconds(env.integer("REHOLD_COOLDOWN_SECONDS", 300)),
                         Duration.ofSeconds(env.integer("HOLD_TIME_PER_ACCOUNT_SECONDS", 1800)),
                         Duration.ofSeconds(env.integer("PAYMENT_TIMEOUT_SECONDS", 30))),
+                new Payments(
+                        env.millis("PAYMENTS_LATENCY_MS", 0),
+                        env.fraction("PAYMENTS_DECLINE_RATE", 0),
+                        env.fraction("PAYMENTS_FAILURE_RATE", 0)),
                 new Protection(
                         env.rate("SEAT_MAP_LIMIT_PER_USER", "20/60"),
                         env.rate("SEAT_MAP_LIMIT_PER_IP", "600/60"),
@@ -245,6 +260,23 @@ public record Config(
             } catch (NumberFormatException e) {
                 throw new IllegalStateException("Environment variable " + name + " is not an integer: " + value, e);
             }
+        }
+
+        /** A share from 0 to 1. */
+        double fraction(String name, double fallback) {
+            String value = text(name, null);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                double share = Double.parseDouble(value);
+                if (share >= 0 && share <= 1) {
+                    return share;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalStateException("Environment variable " + name + " is not a share from 0 to 1: " + value);
         }
 
         boolean bool(String name, boolean fallback) {

@@ -40,7 +40,7 @@ class HoldExpiryIT {
                 new BookingStore(AwsClients.dynamoDb(config), config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
                 CatalogService.create(config),
                 new HoldExpiryQueue(AwsClients.sqs(config), expiryQueueUrl),
-                Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(),
+                dev.onsale.booking.SimulatedPayments.of(config), Clock.systemUTC(), RandomGenerator.getDefault(),
                 BookingService.Settings.of(config)
                         .withLimits(HoldLimits.of(config).withHoldTimePerAccount(holdTime.multipliedBy(3))).withHoldTime(holdTime));
     }
