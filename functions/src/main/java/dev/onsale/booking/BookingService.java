@@ -198,15 +198,19 @@ public final class BookingService {
         Optional<String> scopedKey = key.map(k -> k.scopedTo(userId, CREATE));
         String fingerprint = CREATE + "|" + request.fingerprint();
         boolean lapsedHoldsCleared = false;
-        boolean throttled = false;
-        for (int attempt = 0; attempt < settings.writeAttempts(); attempt++) {
+        WriteRetries retries = retries();
+        while (retries.another()) {
             Instant now = now();
             Instant ends = holder.sessionEndsAt().filter(end -> end.isBefore(now.plus(settings.holdTime())))
                     .map(end -> end.truncatedTo(ChronoUnit.MILLIS)).orElse(now.plus(settings.holdTime()));
             Booking booking = new Booking(ids.next(), userId, event.id(), BookingStatus.HOLD, seats, total,
                     ends, now, holder.sourceAddress(), Optional.empty());
             Optional<StoredResponse> response = scopedKey.map(k -> stored(k, fingerprint, 201, booking, now));
-            switch (store.hold(booking, settings.limits(), response, now)) {
+            BookingStore.Write write = store.hold(booking, settings.limits(), response, now);
+            if (retries.backedOff(write)) {
+                continue;
+            }
+            switch (write) {
                 case BookingStore.Write.Done done -> {
                     scheduleExpiry(booking, now);
                     return new HoldOutcome.Held(booking);
@@ -238,17 +242,12 @@ public final class BookingService {
                     }
                     lapsedHoldsCleared = true;
                 }
-                case BookingStore.Write.BookingChanged clash -> {
-                    // the id was taken in the same millisecond: the next attempt draws another
-                }
-                case BookingStore.Write.Contended contended -> backOff(attempt);
-                case BookingStore.Write.Throttled t -> {
-                    throttled = true;
-                    backOff(attempt);
+                default -> {
+                    // BookingChanged: the id was taken in the same millisecond; the next attempt draws another
                 }
             }
         }
-        return new HoldOutcome.Busy(throttled);
+        return new HoldOutcome.Busy(retries.throttled());
     }
 
     /**
@@ -314,60 +313,103 @@ public final class BookingService {
      * expiry path at the payment deadline. Confirming a confirmed booking answers it again.
      */
     public ChangeOutcome confirm(String userId, long bookingId, Optional<IdempotencyKey> key) {
-        String fingerprint = CONFIRM + "|booking=" + bookingId;
-        Optional<String> scopedKey = key.map(k -> k.scopedTo(userId, CONFIRM));
-        Optional<ChangeOutcome> replay = scopedKey.flatMap(k -> replayedChange(k, fingerprint));
+        return change(userId, bookingId, key, CONFIRM, (booking, now, keyed, retries) -> switch (booking.status()) {
+            case CONFIRMED -> Optional.of(new ChangeOutcome.Changed(booking));
+            // a retry after a lost answer: the key charges once
+            case CONFIRMING -> Optional.of(pay(booking, keyed));
+            case CANCELLED, EXPIRED -> Optional.of(new ChangeOutcome.NotActive(booking.status()));
+            case HOLD -> booking.holdLive(now) ? secureAndPay(booking, now, keyed, retries) : Optional.of(lapsed(booking));
+        });
+    }
+
+    /** Ends a hold and frees its seats. Cancelling a cancelled booking answers it again. */
+    public ChangeOutcome cancel(String userId, long bookingId, Optional<IdempotencyKey> key) {
+        return change(userId, bookingId, key, CANCEL, (booking, now, keyed, retries) -> {
+            if (booking.status() == BookingStatus.CANCELLED) {
+                return Optional.of(new ChangeOutcome.Changed(booking));
+            }
+            if (booking.status() != BookingStatus.HOLD) {
+                return Optional.of(new ChangeOutcome.NotActive(booking.status()));
+            }
+            if (!booking.holdLive(now)) {
+                return Optional.of(lapsed(booking));
+            }
+            Booking cancelled = booking.withStatus(BookingStatus.CANCELLED);
+            BookingStore.Write write = store.finish(booking, BookingStatus.CANCELLED, response(keyed, cancelled, now), now);
+            if (retries.backedOff(write)) {
+                return Optional.empty();
+            }
+            return switch (write) {
+                case BookingStore.Write.Done done -> {
+                    endSession(cancelled);
+                    yield Optional.of(new ChangeOutcome.Changed(cancelled));
+                }
+                case BookingStore.Write.KeyTaken taken -> replayedChange(keyed.scopedKey().orElseThrow(), keyed.fingerprint());
+                // a seat's hold lapsed, or the booking was ended by a concurrent call: the next read says how
+                default -> Optional.empty();
+            };
+        });
+    }
+
+    /** A change's idempotency key, scoped to its caller and operation (if it has one), and the fingerprint of its meaning. */
+    private record Keyed(Optional<String> scopedKey, String fingerprint) {
+        static final Keyed NONE = new Keyed(Optional.empty(), "");
+    }
+
+    /** The record of a change's 200 answer under its key, when it has one. */
+    private Optional<StoredResponse> response(Keyed keyed, Booking answered, Instant now) {
+        return keyed.scopedKey().map(k -> stored(k, keyed.fingerprint(), 200, answered, now));
+    }
+
+    /** One attempt of a confirm or cancel on the caller's booking as just read: its answer, or empty to read again. */
+    @FunctionalInterface
+    private interface ChangeAttempt {
+        Optional<ChangeOutcome> on(Booking booking, Instant now, Keyed keyed, WriteRetries retries);
+    }
+
+    /** A confirm or a cancel: the first answer again under a used key, else attempts on the booking as it stands. */
+    private ChangeOutcome change(String userId, long bookingId, Optional<IdempotencyKey> key, String operation, ChangeAttempt attempt) {
+        Keyed keyed = new Keyed(key.map(k -> k.scopedTo(userId, operation)), operation + "|booking=" + bookingId);
+        Optional<ChangeOutcome> replay = keyed.scopedKey().flatMap(k -> replayedChange(k, keyed.fingerprint()));
         if (replay.isPresent()) {
             return replay.get();
         }
-        boolean throttled = false;
-        for (int attempt = 0; attempt < settings.writeAttempts(); attempt++) {
+        WriteRetries retries = retries();
+        while (retries.another()) {
             Optional<Booking> found = ownBooking(userId, bookingId);
             if (found.isEmpty()) {
                 return new ChangeOutcome.NotFound();
             }
-            Booking booking = found.get();
-            Instant now = now();
-            switch (booking.status()) {
-                case CONFIRMED -> {
-                    return new ChangeOutcome.Changed(booking);
-                }
-                case CONFIRMING -> {
-                    return pay(booking, scopedKey, fingerprint); // a retry after a lost answer: the key charges once
-                }
-                case CANCELLED, EXPIRED -> {
-                    return new ChangeOutcome.NotActive(booking.status());
-                }
-                case HOLD -> {
-                    if (!booking.holdLive(now)) {
-                        return switch (expireNow(booking)) {
-                            case CONTENDED -> new ChangeOutcome.Busy(false);
-                            case THROTTLED -> new ChangeOutcome.Busy(true);
-                            default -> new ChangeOutcome.HoldExpired();
-                        };
-                    }
-                    Instant deadline = now.plus(settings.paymentTimeout());
-                    switch (store.secure(booking, deadline, now)) {
-                        case BookingStore.Write.Done done -> {
-                            return pay(booking.confirming(deadline), scopedKey, fingerprint);
-                        }
-                        case BookingStore.Write.Throttled t -> {
-                            throttled = true;
-                            backOff(attempt);
-                        }
-                        case BookingStore.Write.Contended c -> backOff(attempt);
-                        default -> {
-                            // a seat lapsed, or the booking changed, since the read: the next read says how
-                        }
-                    }
-                }
+            Optional<ChangeOutcome> answer = attempt.on(found.get(), now(), keyed, retries);
+            if (answer.isPresent()) {
+                return answer.get();
             }
         }
-        return new ChangeOutcome.Busy(throttled);
+        return new ChangeOutcome.Busy(retries.throttled());
+    }
+
+    /** A confirm or cancel of a hold whose time is up: it is ended now, and the answer says so. */
+    private ChangeOutcome lapsed(Booking booking) {
+        return switch (expireNow(booking)) {
+            case CONTENDED -> new ChangeOutcome.Busy(false);
+            case THROTTLED -> new ChangeOutcome.Busy(true);
+            default -> new ChangeOutcome.HoldExpired();
+        };
+    }
+
+    /** Secures a live hold's seats until the payment deadline, then pays; empty to read again (contended, or changed). */
+    private Optional<ChangeOutcome> secureAndPay(Booking booking, Instant now, Keyed keyed, WriteRetries retries) {
+        Instant deadline = now.plus(settings.paymentTimeout());
+        BookingStore.Write write = store.secure(booking, deadline, now);
+        if (write instanceof BookingStore.Write.Done) {
+            return Optional.of(pay(booking.confirming(deadline), keyed));
+        }
+        retries.backedOff(write); // or a seat lapsed, or the booking changed, since the read: the next read says how
+        return Optional.empty();
     }
 
     /** Charges a CONFIRMING booking and sells its seats, or gives the hold back when the charge is declined. */
-    private ChangeOutcome pay(Booking booking, Optional<String> scopedKey, String fingerprint) {
+    private ChangeOutcome pay(Booking booking, Keyed keyed) {
         Payments.Charge charge;
         try {
             charge = payments.charge(booking.id(), booking.userId(), booking.totalAmount());
@@ -377,7 +419,7 @@ public final class BookingService {
             return new ChangeOutcome.PaymentPending(booking.paymentDeadline().orElseThrow());
         }
         return switch (charge) {
-            case Payments.Charge.Approved approved -> sell(booking, scopedKey, fingerprint);
+            case Payments.Charge.Approved approved -> sell(booking, keyed);
             case Payments.Charge.Declined declined -> {
                 giveHoldBack(booking);
                 yield new ChangeOutcome.PaymentDeclined(declined.reason());
@@ -386,28 +428,26 @@ public final class BookingService {
     }
 
     /** Sells a charged CONFIRMING booking's seats (recording the answer under the key, if any). */
-    private ChangeOutcome sell(Booking booking, Optional<String> scopedKey, String fingerprint) {
-        boolean throttled = false;
-        for (int attempt = 0; attempt < settings.writeAttempts(); attempt++) {
+    private ChangeOutcome sell(Booking booking, Keyed keyed) {
+        WriteRetries retries = retries();
+        while (retries.another()) {
             Instant now = now();
             Booking sold = booking.withStatus(BookingStatus.CONFIRMED);
-            Optional<StoredResponse> response = scopedKey.map(k -> stored(k, fingerprint, 200, sold, now));
-            switch (store.finish(booking, BookingStatus.CONFIRMED, response, now)) {
+            BookingStore.Write write = store.finish(booking, BookingStatus.CONFIRMED, response(keyed, sold, now), now);
+            if (retries.backedOff(write)) {
+                continue;
+            }
+            switch (write) {
                 case BookingStore.Write.Done done -> {
                     endSession(sold);
                     return new ChangeOutcome.Changed(sold);
                 }
                 case BookingStore.Write.KeyTaken taken -> {
-                    Optional<ChangeOutcome> original = replayedChange(scopedKey.orElseThrow(), fingerprint);
+                    Optional<ChangeOutcome> original = replayedChange(keyed.scopedKey().orElseThrow(), keyed.fingerprint());
                     if (original.isPresent()) {
                         return original.get();
                     }
                 }
-                case BookingStore.Write.Throttled t -> {
-                    throttled = true;
-                    backOff(attempt);
-                }
-                case BookingStore.Write.Contended c -> backOff(attempt);
                 default -> {
                     // sold meanwhile by the expiry path's settling (or a concurrent confirm): as it stands now
                     Booking current = store.find(booking.id()).orElseThrow();
@@ -417,75 +457,15 @@ public final class BookingService {
             }
         }
         // charged and still CONFIRMING: a retried confirm, or the expiry path at the deadline, sells it
-        return new ChangeOutcome.Busy(throttled);
+        return new ChangeOutcome.Busy(retries.throttled());
     }
 
     /** A declined charge: the booking is a HOLD again (if that fails, the expiry path voids and frees it at the deadline). */
     private void giveHoldBack(Booking booking) {
-        for (int attempt = 0; attempt < settings.writeAttempts(); attempt++) {
-            switch (store.release(booking, now())) {
-                case BookingStore.Write.Contended c -> backOff(attempt);
-                case BookingStore.Write.Throttled t -> backOff(attempt);
-                default -> {
-                    return;
-                }
-            }
+        WriteRetries retries = retries();
+        while (retries.another() && retries.backedOff(store.release(booking, now()))) {
+            // contended or throttled: again
         }
-    }
-
-    /** Ends a hold and frees its seats. Cancelling a cancelled booking answers it again. */
-    public ChangeOutcome cancel(String userId, long bookingId, Optional<IdempotencyKey> key) {
-        String fingerprint = CANCEL + "|booking=" + bookingId;
-        Optional<String> scopedKey = key.map(k -> k.scopedTo(userId, CANCEL));
-        Optional<ChangeOutcome> replay = scopedKey.flatMap(k -> replayedChange(k, fingerprint));
-        if (replay.isPresent()) {
-            return replay.get();
-        }
-        boolean throttled = false;
-        for (int attempt = 0; attempt < settings.writeAttempts(); attempt++) {
-            Optional<Booking> found = ownBooking(userId, bookingId);
-            if (found.isEmpty()) {
-                return new ChangeOutcome.NotFound();
-            }
-            Booking booking = found.get();
-            Instant now = now();
-            if (booking.status() == BookingStatus.CANCELLED) {
-                return new ChangeOutcome.Changed(booking);
-            }
-            if (booking.status() != BookingStatus.HOLD) {
-                return new ChangeOutcome.NotActive(booking.status());
-            }
-            if (!booking.holdLive(now)) {
-                return switch (expireNow(booking)) {
-                    case CONTENDED -> new ChangeOutcome.Busy(false);
-                    case THROTTLED -> new ChangeOutcome.Busy(true);
-                    default -> new ChangeOutcome.HoldExpired();
-                };
-            }
-            Booking cancelled = booking.withStatus(BookingStatus.CANCELLED);
-            Optional<StoredResponse> response = scopedKey.map(k -> stored(k, fingerprint, 200, cancelled, now));
-            switch (store.finish(booking, BookingStatus.CANCELLED, response, now)) {
-                case BookingStore.Write.Done done -> {
-                    endSession(cancelled);
-                    return new ChangeOutcome.Changed(cancelled);
-                }
-                case BookingStore.Write.KeyTaken taken -> {
-                    Optional<ChangeOutcome> original = replayedChange(scopedKey.orElseThrow(), fingerprint);
-                    if (original.isPresent()) {
-                        return original.get();
-                    }
-                }
-                case BookingStore.Write.Contended contended -> backOff(attempt);
-                case BookingStore.Write.Throttled t -> {
-                    throttled = true;
-                    backOff(attempt);
-                }
-                default -> {
-                    // a seat's hold lapsed, or the booking was ended by a concurrent call: the next read says how
-                }
-            }
-        }
-        return new ChangeOutcome.Busy(throttled);
     }
 
     /** The first answer under this key again, or KeyReused for another request; empty when the key has no record. */
@@ -559,7 +539,7 @@ public final class BookingService {
             return Expiry.PAYMENT_UNSETTLED;
         }
         return switch (settlement) {
-            case Payments.Settlement.Charged charged -> switch (sell(booking, Optional.empty(), "")) {
+            case Payments.Settlement.Charged charged -> switch (sell(booking, Keyed.NONE)) {
                 case ChangeOutcome.Changed sold -> Expiry.SOLD;
                 case ChangeOutcome.NotActive ended -> Expiry.ALREADY_ENDED;
                 case ChangeOutcome.Busy busy -> busy.throttled() ? Expiry.THROTTLED : Expiry.CONTENDED;
@@ -574,29 +554,25 @@ public final class BookingService {
      * ended otherwise, or CONTENDED / THROTTLED when DynamoDB kept refusing the write.
      */
     private Expiry expireNow(Booking booking) {
-        boolean throttled = false;
-        for (int attempt = 0; attempt < settings.writeAttempts(); attempt++) {
-            switch (store.finish(booking, BookingStatus.EXPIRED, Optional.empty(), now())) {
+        WriteRetries retries = retries();
+        while (retries.another()) {
+            BookingStore.Write write = store.finish(booking, BookingStatus.EXPIRED, Optional.empty(), now());
+            if (retries.backedOff(write)) {
+                continue;
+            }
+            switch (write) {
                 case BookingStore.Write.Done done -> {
                     return Expiry.EXPIRED;
                 }
                 case BookingStore.Write.BookingChanged ended -> {
                     return Expiry.ALREADY_ENDED;
                 }
-                case BookingStore.Write.SeatsTaken seatChanged -> {
+                default -> {
                     // a seat changed between the read and the write: read again
                 }
-                case BookingStore.Write.Contended c -> backOff(attempt);
-                case BookingStore.Write.Throttled t -> {
-                    throttled = true;
-                    backOff(attempt);
-                }
-                case BookingStore.Write.KeyTaken impossible -> throw new IllegalStateException("expiry writes no record");
-                case BookingStore.Write.LimitReached impossible -> throw new IllegalStateException("expiry sets no limit");
-                case BookingStore.Write.CoolingDown impossible -> throw new IllegalStateException("expiry holds nothing");
             }
         }
-        return throttled ? Expiry.THROTTLED : Expiry.CONTENDED;
+        return retries.throttled() ? Expiry.THROTTLED : Expiry.CONTENDED;
     }
 
     /** The purchase is done either way; a session the waiting room can't be told about lapses by itself. */
@@ -633,14 +609,7 @@ public final class BookingService {
         return new Booking.BookedSeat(seatId, section.name(), section.rowOf(seatId), section.numberOf(seatId), section.price());
     }
 
-    /** Full-jitter exponential backoff: 0 to 20 ms · 2^attempt, at most 400 ms. */
-    private void backOff(int attempt) {
-        long cap = Math.min(400, 20L << Math.min(attempt, 5));
-        try {
-            Thread.sleep(random.nextLong(cap + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while backing off", e);
-        }
+    private WriteRetries retries() {
+        return new WriteRetries(settings.writeAttempts(), random);
     }
 }
