@@ -64,21 +64,22 @@ public final class SurgeProtection {
     /**
      * Joining a waiting room: the user's and the address's join limits. Joining again answers the same place, so a fan
      * needs few joins; an address may be many fans', so its quota is large, but a burst of places from one address is
-     * refused. Fails open: the room itself lives in Redis and answers 503 when Redis is gone.
+     * refused. Fails closed (503, Retry-After): the room lives in Redis, so guards that get no answer in time mean a
+     * struggling Redis, which the room's own call would only load more; and a flood must not pass by slowing Redis down.
      */
     public List<Guard> joinWaitingRoom() {
         return List.of(
                 SubjectGuard.forUser(List.of(new RateLimit("waiting_room_join", Subject.USER, settings.waitingRoomJoinPerUser())),
-                        SubjectGuard.Identity.SIGNED_IN, SubjectGuard.WhenRedisDown.OPEN),
+                        SubjectGuard.Identity.SIGNED_IN, SubjectGuard.WhenRedisDown.CLOSED),
                 SubjectGuard.forIp(List.of(new RateLimit("waiting_room_join", Subject.IP, settings.waitingRoomJoinPerIp())),
-                        SubjectGuard.WhenRedisDown.OPEN));
+                        SubjectGuard.WhenRedisDown.CLOSED));
     }
 
     /**
      * Checking in on a place in line: one check-in per poll interval (the soonest {@code poll_after_seconds} ever asks,
      * a few sooner for jitter) per place, and the address's limit. The route has no authorizer (the queue token is the
      * credential): {@code placeOf} names the place a request checks in on from its token, and a request without a
-     * good token names none and is answered 401. Fails open, like joining.
+     * good token names none and is answered 401. Fails closed, like joining.
      */
     public List<Guard> waitingRoomStatus(Function<Guard.Request, Optional<String>> placeOf) {
         SubjectGuard.Identity holder = new SubjectGuard.Identity(placeOf,
@@ -86,9 +87,9 @@ public final class SurgeProtection {
                         + " (missing, altered, expired or for another event). Join again for a new one.");
         return List.of(
                 SubjectGuard.forUser(List.of(new RateLimit("waiting_room_status", Subject.USER, settings.waitingRoomStatusPerUser())),
-                        holder, SubjectGuard.WhenRedisDown.OPEN),
+                        holder, SubjectGuard.WhenRedisDown.CLOSED),
                 SubjectGuard.forIp(List.of(new RateLimit("waiting_room_status", Subject.IP, settings.waitingRoomStatusPerIp())),
-                        SubjectGuard.WhenRedisDown.OPEN));
+                        SubjectGuard.WhenRedisDown.CLOSED));
     }
 
     /**

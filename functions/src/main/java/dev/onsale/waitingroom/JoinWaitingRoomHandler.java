@@ -10,7 +10,7 @@ import dev.onsale.protection.SurgeProtection;
 
 /**
  * {@code POST /api/v1/events/{event_id}/waiting-room/join} (signed in): a place at the back of the line,
- * or the caller's place and token again. Guarded by the user's and the address's join limits (failing open).
+ * or the caller's place and token again. Guarded by the user's and the address's join limits (failing closed).
  * Triggered by the HTTP API.
  */
 public final class JoinWaitingRoomHandler extends WaitingRoomHandler {

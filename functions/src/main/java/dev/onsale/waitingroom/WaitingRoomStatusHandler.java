@@ -13,7 +13,7 @@ import dev.onsale.protection.SurgeProtection;
  * {@code GET /api/v1/events/{event_id}/waiting-room/status?token=...}: checks in with the queue token
  * (which is the credential: no sign-in needed), and answers the place, the estimated wait, and once
  * admitted the access token. Guarded by the place's check-in pace (the token's holder, per event) and the
- * address's limit (failing open); a request without a good token is answered 401 by the first.
+ * address's limit (failing closed); a request without a good token is answered 401 by the first.
  * Triggered by the HTTP API.
  */
 public final class WaitingRoomStatusHandler extends WaitingRoomHandler {

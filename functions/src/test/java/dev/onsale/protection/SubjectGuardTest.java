@@ -122,7 +122,10 @@ class SubjectGuardTest {
         var refused = assertInstanceOf(Guard.Verdict.Refuse.class, join.get(0).decide(request(null, "127.0.0.9"), null));
         assertEquals(401, refused.response().status());
         assertEquals(Optional.of("unauthorized"), refused.response().error());
-        assertInstanceOf(Guard.Verdict.Pass.class, join.get(0).whenRedisUnavailable(request), "the room answers for itself");
+        ApiResponse closed = assertInstanceOf(Guard.Verdict.Refuse.class, join.get(0).whenRedisUnavailable(request),
+                "a flood must not pass by slowing Redis down").response();
+        assertEquals(503, closed.status());
+        assertEquals("1", closed.headers().get("retry-after"));
     }
 
     @Test

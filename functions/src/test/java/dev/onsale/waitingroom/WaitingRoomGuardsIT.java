@@ -80,6 +80,21 @@ class WaitingRoomGuardsIT {
         return from.get(room(eventId, "status") + "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
     }
 
+    /**
+     * A flood's request that was not served: over a limit, or (on a loaded machine) answered 503 because the guards
+     * got no answer from Redis in time, which these routes fail closed on. Either way not served; answers the 503s.
+     */
+    private static int assertRefused(Gateway.Reply reply, String... policies) {
+        if (reply.status() == 503) {
+            assertEquals("service_unavailable", reply.json().get("error").asText(), reply.body());
+            assertTrue(reply.header("retry-after").isPresent());
+            return 1;
+        }
+        String policy = java.util.Arrays.stream(policies).filter(p -> reply.body().contains("(" + p + ")")).findFirst().orElse(policies[0]);
+        assertRateLimited(reply, policy);
+        return 0;
+    }
+
     private static void assertRateLimited(Gateway.Reply reply, String policy) {
         assertEquals(429, reply.status(), reply.body());
         assertEquals("rate_limit_exceeded", reply.json().get("error").asText());
@@ -108,18 +123,20 @@ class WaitingRoomGuardsIT {
             began = System.nanoTime();
             start.countDown();
             int placed = 0;
+            int unavailable = 0;
             for (Future<Gateway.Reply> future : replies) {
                 Gateway.Reply reply = future.get();
                 assertEquals(JOIN_POLICY, reply.header("ratelimit-policy").orElseThrow());
                 if (reply.status() == 200) {
                     placed++;
                 } else {
-                    assertRateLimited(reply, "waiting_room_join-ip");
+                    unavailable += assertRefused(reply, "waiting_room_join-ip");
                 }
             }
             double seconds = (System.nanoTime() - began) / 1e9;
             // 60 at once, then 6 a second
-            assertTrue(placed >= 60 && placed <= 60 + seconds * 6 + 1, placed + " places in " + seconds + " s");
+            assertTrue(placed + unavailable >= 60 && placed <= 60 + seconds * 6 + 1,
+                    placed + " places in " + seconds + " s (" + unavailable + " answered 503)");
             assertTrue(300 - placed >= 200, "most refused: " + (300 - placed));
             assertEquals(placed, Rooms.service(redis, java.time.Duration.ofSeconds(30)).stats(eventId).queueSize(),
                     "a refused join took no place");
@@ -184,7 +201,7 @@ class WaitingRoomGuardsIT {
             for (Future<Gateway.Reply> reply : replies) {
                 ok += reply.get().status() == 200 ? 1 : 0;
                 if (reply.get().status() != 200) {
-                    assertRateLimited(reply.get(), reply.get().body().contains("waiting_room_status-ip") ? "waiting_room_status-ip" : "waiting_room_status");
+                    assertRefused(reply.get(), "waiting_room_status", "waiting_room_status-ip");
                 }
             }
             double seconds = (System.nanoTime() - flooded) / 1e9;
@@ -209,17 +226,19 @@ class WaitingRoomGuardsIT {
                 replies.add(pool.submit(() -> status(shared, eventId, place)));
             }
             int ok = 0;
+            int unavailable = 0;
             for (Future<Gateway.Reply> future : replies) {
                 Gateway.Reply reply = future.get();
                 if (reply.status() == 200) {
                     ok++;
                 } else {
-                    assertRateLimited(reply, "waiting_room_status-ip");
+                    unavailable += assertRefused(reply, "waiting_room_status-ip");
                 }
             }
             double seconds = (System.nanoTime() - began) / 1e9;
             // 200 at once, then 20 a second
-            assertTrue(ok >= 200 && ok <= 200 + seconds * 20 + 1, ok + " of 600 served in " + seconds + " s");
+            assertTrue(ok + unavailable >= 200 && ok <= 200 + seconds * 20 + 1,
+                    ok + " of 600 served in " + seconds + " s (" + unavailable + " answered 503)");
         }
     }
 
