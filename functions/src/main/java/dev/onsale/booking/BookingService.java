@@ -2,6 +2,7 @@ package dev.onsale.booking;
 
 import dev.onsale.catalog.CatalogService;
 import dev.onsale.catalog.Event;
+import dev.onsale.catalog.SaleState;
 import dev.onsale.catalog.Section;
 import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
@@ -51,16 +52,51 @@ public final class BookingService {
         void ended(long eventId, String userId);
     }
 
+    /**
+     * When a caller's waiting-room session for an event ends, from the access token the request carries
+     * (empty without a valid one). Bookings know no more of the waiting room than this and {@link SessionEnd}.
+     */
+    @FunctionalInterface
+    public interface SessionDeadline {
+        SessionDeadline NONE = (eventId, userId, accessToken) -> Optional.empty();
+
+        Optional<Instant> of(long eventId, String userId, Optional<String> accessToken);
+    }
+
     /** The tunables of bookings. */
-    public record Settings(Duration holdTime, int maxSeatsPerBooking, int maxActiveHolds, Duration idempotencyTtl,
-                           int writeAttempts) {
+    public record Settings(Duration holdTime, int maxSeatsPerBooking, HoldLimits limits, Duration idempotencyTtl,
+                           int writeAttempts, Duration paymentTimeout) {
         public static Settings of(Config config) {
-            return new Settings(config.holdTime(), config.maxSeatsPerBooking(), config.maxActiveHoldsPerEvent(),
-                    config.idempotencyTtl(), config.writeAttempts());
+            HoldLimits limits = HoldLimits.of(config);
+            if (limits.holdTimePerAccount().compareTo(config.holdTime()) < 0) {
+                throw new IllegalStateException("HOLD_TIME_PER_ACCOUNT_SECONDS (" + limits.holdTimePerAccount().toSeconds()
+                        + ") must be at least HOLD_SECONDS (" + config.holdTime().toSeconds() + "): no hold could be made");
+            }
+            return new Settings(config.holdTime(), config.maxSeatsPerBooking(), limits, config.idempotencyTtl(),
+                    config.writeAttempts(), config.fairSale().paymentTimeout());
         }
 
         public Settings withHoldTime(Duration holdTime) {
-            return new Settings(holdTime, maxSeatsPerBooking, maxActiveHolds, idempotencyTtl, writeAttempts);
+            return new Settings(holdTime, maxSeatsPerBooking, limits, idempotencyTtl, writeAttempts, paymentTimeout);
+        }
+
+        public Settings withLimits(HoldLimits limits) {
+            return new Settings(holdTime, maxSeatsPerBooking, limits, idempotencyTtl, writeAttempts, paymentTimeout);
+        }
+
+        public Settings withPaymentTimeout(Duration paymentTimeout) {
+            return new Settings(holdTime, maxSeatsPerBooking, limits, idempotencyTtl, writeAttempts, paymentTimeout);
+        }
+    }
+
+    /**
+     * Who asks for a hold: the account, the source address its seats count against (empty when unknown:
+     * no address limit), and when the caller's waiting-room session ends, if it has one: a hold never
+     * outlasts the session it was made in.
+     */
+    public record Holder(String userId, String sourceAddress, Optional<Instant> sessionEndsAt) {
+        public static Holder of(String userId) {
+            return new Holder(userId, "", Optional.empty());
         }
     }
 
@@ -88,7 +124,7 @@ public final class BookingService {
                 new BookingStore(dynamo, config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
                 CatalogService.create(config),
                 new HoldExpiryQueue(AwsClients.sqs(config), config.holdExpiryQueueUrl()),
-                Payments.simulated(), Clock.systemUTC(), Randomness.shared(), Settings.of(config),
+                SimulatedPayments.of(config), Clock.systemUTC(), Randomness.shared(), Settings.of(config),
                 WaitingRoomService.create(config)::endSession);
     }
 
@@ -107,13 +143,22 @@ public final class BookingService {
         record UnknownEvent(long eventId) implements HoldOutcome {
         }
 
+        /** Outside the event's sale window (not open yet, or closed), which {@code sale} names. */
+        record NotOnSale(SaleState.NotOnSale sale) implements HoldOutcome {
+        }
+
         record UnknownSeats(List<Long> seatIds) implements HoldOutcome {
         }
 
         record SeatsUnavailable(List<Integer> seatIds) implements HoldOutcome {
         }
 
-        record HoldLimitReached(int max) implements HoldOutcome {
+        /** A limit of the account or the address (the limits are named for the answer). */
+        record LimitReached(HoldLimits.Limit limit, HoldLimits limits) implements HoldOutcome {
+        }
+
+        /** The account gave these seats up a moment ago; they are its to hold again from {@code until}, {@code left} from now. */
+        record CoolingDown(List<Integer> seatIds, Instant until, Duration left) implements HoldOutcome {
         }
 
         /** The key was used before with another request. */
@@ -125,7 +170,13 @@ public final class BookingService {
         }
     }
 
+    /** A hold for an account with no address and no session to count (tests, tools). */
     public HoldOutcome hold(String userId, HoldRequest request, Optional<IdempotencyKey> key) {
+        return hold(Holder.of(userId), request, key);
+    }
+
+    public HoldOutcome hold(Holder holder, HoldRequest request, Optional<IdempotencyKey> key) {
+        String userId = holder.userId();
         Optional<String> problem = request.problem(settings.maxSeatsPerBooking());
         if (problem.isPresent()) {
             return new HoldOutcome.Invalid(problem.get());
@@ -135,6 +186,9 @@ public final class BookingService {
             return new HoldOutcome.UnknownEvent(request.eventId());
         }
         Event event = found.get();
+        if (event.saleState(clock.instant()) instanceof SaleState.NotOnSale closed) {
+            return new HoldOutcome.NotOnSale(closed);
+        }
         List<Long> unknown = request.seatIds().stream().filter(id -> id > event.totalSeats()).toList();
         if (!unknown.isEmpty()) {
             return new HoldOutcome.UnknownSeats(unknown);
@@ -147,10 +201,12 @@ public final class BookingService {
         boolean throttled = false;
         for (int attempt = 0; attempt < settings.writeAttempts(); attempt++) {
             Instant now = now();
+            Instant ends = holder.sessionEndsAt().filter(end -> end.isBefore(now.plus(settings.holdTime())))
+                    .map(end -> end.truncatedTo(ChronoUnit.MILLIS)).orElse(now.plus(settings.holdTime()));
             Booking booking = new Booking(ids.next(), userId, event.id(), BookingStatus.HOLD, seats, total,
-                    now.plus(settings.holdTime()), now);
+                    ends, now, holder.sourceAddress(), Optional.empty());
             Optional<StoredResponse> response = scopedKey.map(k -> stored(k, fingerprint, 201, booking, now));
-            switch (store.hold(booking, settings.maxActiveHolds(), response, now)) {
+            switch (store.hold(booking, settings.limits(), response, now)) {
                 case BookingStore.Write.Done done -> {
                     scheduleExpiry(booking, now);
                     return new HoldOutcome.Held(booking);
@@ -166,11 +222,14 @@ public final class BookingService {
                 case BookingStore.Write.SeatsTaken taken -> {
                     return new HoldOutcome.SeatsUnavailable(taken.seatIds());
                 }
-                case BookingStore.Write.HoldLimitReached limit -> {
-                    if (lapsedHoldsCleared) {
-                        return new HoldOutcome.HoldLimitReached(settings.maxActiveHolds());
+                case BookingStore.Write.CoolingDown cooling -> {
+                    return new HoldOutcome.CoolingDown(cooling.seatIds(), cooling.until(), Duration.between(now(), cooling.until()));
+                }
+                case BookingStore.Write.LimitReached limit -> {
+                    if (lapsedHoldsCleared || limit.limit() == HoldLimits.Limit.HOLD_TIME) {
+                        return new HoldOutcome.LimitReached(limit.limit(), settings.limits());
                     }
-                    // The counter still counts holds whose expiry message has not come yet: end them now.
+                    // The counters still count holds whose expiry message has not come yet: end the account's now.
                     for (Booking lapsed : store.holdsOf(userId, event.id()).stream().filter(hold -> !hold.holdLive(now())).toList()) {
                         Expiry ended = expireNow(lapsed);
                         if (!ended.settled()) {
@@ -236,6 +295,10 @@ public final class BookingService {
         record PaymentDeclined(String reason) implements ChangeOutcome {
         }
 
+        /** The charge has no answer yet; the seats stay secured until {@code deadline}, when it is settled. */
+        record PaymentPending(Instant deadline) implements ChangeOutcome {
+        }
+
         record KeyReused() implements ChangeOutcome {
         }
 
@@ -243,26 +306,21 @@ public final class BookingService {
         }
     }
 
-    /** Pays for a live hold and sells its seats. Confirming a confirmed booking answers it again. */
+    /**
+     * Pays for a live hold and sells its seats, in three steps that never charge without seats nor sell
+     * without a charge: secure the seats (CONFIRMING: neither cancel, expiry nor another hold takes them),
+     * charge under the booking's key, then sell. A declined charge gives the hold back; a charge whose
+     * answer is lost leaves the booking CONFIRMING, to be finished by a retried confirm or settled by the
+     * expiry path at the payment deadline. Confirming a confirmed booking answers it again.
+     */
     public ChangeOutcome confirm(String userId, long bookingId, Optional<IdempotencyKey> key) {
-        return change(userId, bookingId, key, BookingStatus.CONFIRMED);
-    }
-
-    /** Ends a hold and frees its seats. Cancelling a cancelled booking answers it again. */
-    public ChangeOutcome cancel(String userId, long bookingId, Optional<IdempotencyKey> key) {
-        return change(userId, bookingId, key, BookingStatus.CANCELLED);
-    }
-
-    private ChangeOutcome change(String userId, long bookingId, Optional<IdempotencyKey> key, BookingStatus to) {
-        String operation = to == BookingStatus.CONFIRMED ? CONFIRM : CANCEL;
-        String fingerprint = operation + "|booking=" + bookingId;
-        Optional<String> scopedKey = key.map(k -> k.scopedTo(userId, operation));
+        String fingerprint = CONFIRM + "|booking=" + bookingId;
+        Optional<String> scopedKey = key.map(k -> k.scopedTo(userId, CONFIRM));
         Optional<ChangeOutcome> replay = scopedKey.flatMap(k -> replayedChange(k, fingerprint));
         if (replay.isPresent()) {
             return replay.get();
         }
         boolean throttled = false;
-        boolean paid = false;
         for (int attempt = 0; attempt < settings.writeAttempts(); attempt++) {
             Optional<Booking> found = ownBooking(userId, bookingId);
             if (found.isEmpty()) {
@@ -270,7 +328,128 @@ public final class BookingService {
             }
             Booking booking = found.get();
             Instant now = now();
-            if (booking.status() == to) {
+            switch (booking.status()) {
+                case CONFIRMED -> {
+                    return new ChangeOutcome.Changed(booking);
+                }
+                case CONFIRMING -> {
+                    return pay(booking, scopedKey, fingerprint); // a retry after a lost answer: the key charges once
+                }
+                case CANCELLED, EXPIRED -> {
+                    return new ChangeOutcome.NotActive(booking.status());
+                }
+                case HOLD -> {
+                    if (!booking.holdLive(now)) {
+                        return switch (expireNow(booking)) {
+                            case CONTENDED -> new ChangeOutcome.Busy(false);
+                            case THROTTLED -> new ChangeOutcome.Busy(true);
+                            default -> new ChangeOutcome.HoldExpired();
+                        };
+                    }
+                    Instant deadline = now.plus(settings.paymentTimeout());
+                    switch (store.secure(booking, deadline, now)) {
+                        case BookingStore.Write.Done done -> {
+                            return pay(booking.confirming(deadline), scopedKey, fingerprint);
+                        }
+                        case BookingStore.Write.Throttled t -> {
+                            throttled = true;
+                            backOff(attempt);
+                        }
+                        case BookingStore.Write.Contended c -> backOff(attempt);
+                        default -> {
+                            // a seat lapsed, or the booking changed, since the read: the next read says how
+                        }
+                    }
+                }
+            }
+        }
+        return new ChangeOutcome.Busy(throttled);
+    }
+
+    /** Charges a CONFIRMING booking and sells its seats, or gives the hold back when the charge is declined. */
+    private ChangeOutcome pay(Booking booking, Optional<String> scopedKey, String fingerprint) {
+        Payments.Charge charge;
+        try {
+            charge = payments.charge(booking.id(), booking.userId(), booking.totalAmount());
+        } catch (Payments.Unavailable e) {
+            LOG.log(System.Logger.Level.WARNING, "The charge of booking " + booking.id() + " has no answer (" + e.getMessage()
+                    + "); its seats stay secured until " + booking.paymentDeadline().orElseThrow());
+            return new ChangeOutcome.PaymentPending(booking.paymentDeadline().orElseThrow());
+        }
+        return switch (charge) {
+            case Payments.Charge.Approved approved -> sell(booking, scopedKey, fingerprint);
+            case Payments.Charge.Declined declined -> {
+                giveHoldBack(booking);
+                yield new ChangeOutcome.PaymentDeclined(declined.reason());
+            }
+        };
+    }
+
+    /** Sells a charged CONFIRMING booking's seats (recording the answer under the key, if any). */
+    private ChangeOutcome sell(Booking booking, Optional<String> scopedKey, String fingerprint) {
+        boolean throttled = false;
+        for (int attempt = 0; attempt < settings.writeAttempts(); attempt++) {
+            Instant now = now();
+            Booking sold = booking.withStatus(BookingStatus.CONFIRMED);
+            Optional<StoredResponse> response = scopedKey.map(k -> stored(k, fingerprint, 200, sold, now));
+            switch (store.finish(booking, BookingStatus.CONFIRMED, response, now)) {
+                case BookingStore.Write.Done done -> {
+                    endSession(sold);
+                    return new ChangeOutcome.Changed(sold);
+                }
+                case BookingStore.Write.KeyTaken taken -> {
+                    Optional<ChangeOutcome> original = replayedChange(scopedKey.orElseThrow(), fingerprint);
+                    if (original.isPresent()) {
+                        return original.get();
+                    }
+                }
+                case BookingStore.Write.Throttled t -> {
+                    throttled = true;
+                    backOff(attempt);
+                }
+                case BookingStore.Write.Contended c -> backOff(attempt);
+                default -> {
+                    // sold meanwhile by the expiry path's settling (or a concurrent confirm): as it stands now
+                    Booking current = store.find(booking.id()).orElseThrow();
+                    return current.status() == BookingStatus.CONFIRMED ? new ChangeOutcome.Changed(current)
+                            : new ChangeOutcome.NotActive(current.status());
+                }
+            }
+        }
+        // charged and still CONFIRMING: a retried confirm, or the expiry path at the deadline, sells it
+        return new ChangeOutcome.Busy(throttled);
+    }
+
+    /** A declined charge: the booking is a HOLD again (if that fails, the expiry path voids and frees it at the deadline). */
+    private void giveHoldBack(Booking booking) {
+        for (int attempt = 0; attempt < settings.writeAttempts(); attempt++) {
+            switch (store.release(booking, now())) {
+                case BookingStore.Write.Contended c -> backOff(attempt);
+                case BookingStore.Write.Throttled t -> backOff(attempt);
+                default -> {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Ends a hold and frees its seats. Cancelling a cancelled booking answers it again. */
+    public ChangeOutcome cancel(String userId, long bookingId, Optional<IdempotencyKey> key) {
+        String fingerprint = CANCEL + "|booking=" + bookingId;
+        Optional<String> scopedKey = key.map(k -> k.scopedTo(userId, CANCEL));
+        Optional<ChangeOutcome> replay = scopedKey.flatMap(k -> replayedChange(k, fingerprint));
+        if (replay.isPresent()) {
+            return replay.get();
+        }
+        boolean throttled = false;
+        for (int attempt = 0; attempt < settings.writeAttempts(); attempt++) {
+            Optional<Booking> found = ownBooking(userId, bookingId);
+            if (found.isEmpty()) {
+                return new ChangeOutcome.NotFound();
+            }
+            Booking booking = found.get();
+            Instant now = now();
+            if (booking.status() == BookingStatus.CANCELLED) {
                 return new ChangeOutcome.Changed(booking);
             }
             if (booking.status() != BookingStatus.HOLD) {
@@ -283,18 +462,12 @@ public final class BookingService {
                     default -> new ChangeOutcome.HoldExpired();
                 };
             }
-            if (to == BookingStatus.CONFIRMED && !paid) {
-                if (payments.charge(booking.id(), userId, booking.totalAmount()) instanceof Payments.Charge.Declined declined) {
-                    return new ChangeOutcome.PaymentDeclined(declined.reason());
-                }
-                paid = true;
-            }
-            Booking changed = booking.withStatus(to);
-            Optional<StoredResponse> response = scopedKey.map(k -> stored(k, fingerprint, 200, changed, now));
-            switch (store.finish(booking, to, response, now)) {
+            Booking cancelled = booking.withStatus(BookingStatus.CANCELLED);
+            Optional<StoredResponse> response = scopedKey.map(k -> stored(k, fingerprint, 200, cancelled, now));
+            switch (store.finish(booking, BookingStatus.CANCELLED, response, now)) {
                 case BookingStore.Write.Done done -> {
-                    endSession(changed);
-                    return new ChangeOutcome.Changed(changed);
+                    endSession(cancelled);
+                    return new ChangeOutcome.Changed(cancelled);
                 }
                 case BookingStore.Write.KeyTaken taken -> {
                     Optional<ChangeOutcome> original = replayedChange(scopedKey.orElseThrow(), fingerprint);
@@ -302,17 +475,13 @@ public final class BookingService {
                         return original.get();
                     }
                 }
-                case BookingStore.Write.SeatsTaken lost -> {
-                    // a seat's hold lapsed between the read and the write: the next read sees it
-                }
-                case BookingStore.Write.BookingChanged changedMeanwhile -> {
-                    // ended by a concurrent call: the next read says how
-                }
-                case BookingStore.Write.HoldLimitReached impossible -> throw new IllegalStateException("no limit on " + to);
                 case BookingStore.Write.Contended contended -> backOff(attempt);
                 case BookingStore.Write.Throttled t -> {
                     throttled = true;
                     backOff(attempt);
+                }
+                default -> {
+                    // a seat's hold lapsed, or the booking was ended by a concurrent call: the next read says how
                 }
             }
         }
@@ -334,8 +503,12 @@ public final class BookingService {
         ALREADY_ENDED,
         /** The hold runs longer than SQS can delay: woken early, the rest is asked for again. */
         NOT_DUE,
+        /** A confirm's charge had gone through (its answer lost): settled, the secured seats were sold. */
+        SOLD,
         /** No such booking. */
         UNKNOWN,
+        /** A confirm's charge could not be settled (the provider did not answer): worth trying again. */
+        PAYMENT_UNSETTLED,
         /** Transaction conflicts outlasted the retries: nothing changed, worth trying again. */
         CONTENDED,
         /** Throttling outlasted the retries: nothing changed, worth trying again later. */
@@ -343,21 +516,33 @@ public final class BookingService {
 
         /** Whether the message has done its work (or never can): false asks SQS to deliver it again. */
         public boolean settled() {
-            return this != CONTENDED && this != THROTTLED;
+            return this != CONTENDED && this != THROTTLED && this != PAYMENT_UNSETTLED;
         }
     }
 
-    /** Ends a hold whose time is up; harmless for a booking that already ended. */
+    /**
+     * Ends a hold whose time is up; harmless for a booking that already ended. A confirm still CONFIRMING
+     * at its payment deadline (it crashed, or its charge has no answer) is settled: sold if the charge went
+     * through, else voided (no later charge can) and its seats freed.
+     */
     public Expiry expire(long bookingId) {
         Optional<Booking> found = store.find(bookingId);
         if (found.isEmpty()) {
             return Expiry.UNKNOWN;
         }
         Booking booking = found.get();
+        Instant now = now();
+        if (booking.status() == BookingStatus.CONFIRMING) {
+            Instant deadline = booking.paymentDeadline().orElse(now);
+            if (now.isBefore(deadline)) {
+                expiryQueue.wakeAt(booking.id(), deadline, now);
+                return Expiry.NOT_DUE;
+            }
+            return settle(booking);
+        }
         if (booking.status() != BookingStatus.HOLD) {
             return Expiry.ALREADY_ENDED;
         }
-        Instant now = now();
         if (booking.holdLive(now)) {
             expiryQueue.wakeAt(booking.id(), booking.expiresAt(), now);
             return Expiry.NOT_DUE;
@@ -365,8 +550,27 @@ public final class BookingService {
         return expireNow(booking);
     }
 
+    private Expiry settle(Booking booking) {
+        Payments.Settlement settlement;
+        try {
+            settlement = payments.settle(booking.id());
+        } catch (Payments.Unavailable e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not settle the payment of booking " + booking.id() + ": " + e.getMessage());
+            return Expiry.PAYMENT_UNSETTLED;
+        }
+        return switch (settlement) {
+            case Payments.Settlement.Charged charged -> switch (sell(booking, Optional.empty(), "")) {
+                case ChangeOutcome.Changed sold -> Expiry.SOLD;
+                case ChangeOutcome.NotActive ended -> Expiry.ALREADY_ENDED;
+                case ChangeOutcome.Busy busy -> busy.throttled() ? Expiry.THROTTLED : Expiry.CONTENDED;
+                default -> throw new IllegalStateException("selling a settled booking answered otherwise");
+            };
+            case Payments.Settlement.Voided voided -> expireNow(booking);
+        };
+    }
+
     /**
-     * Marks a lapsed hold EXPIRED and frees the seats it still holds: EXPIRED, ALREADY_ENDED when it had
+     * Marks a lapsed hold (or a voided confirm) EXPIRED and frees the seats it still holds: EXPIRED, ALREADY_ENDED when it had
      * ended otherwise, or CONTENDED / THROTTLED when DynamoDB kept refusing the write.
      */
     private Expiry expireNow(Booking booking) {
@@ -388,7 +592,8 @@ public final class BookingService {
                     backOff(attempt);
                 }
                 case BookingStore.Write.KeyTaken impossible -> throw new IllegalStateException("expiry writes no record");
-                case BookingStore.Write.HoldLimitReached impossible -> throw new IllegalStateException("expiry sets no limit");
+                case BookingStore.Write.LimitReached impossible -> throw new IllegalStateException("expiry sets no limit");
+                case BookingStore.Write.CoolingDown impossible -> throw new IllegalStateException("expiry holds nothing");
             }
         }
         return throttled ? Expiry.THROTTLED : Expiry.CONTENDED;

@@ -31,8 +31,16 @@ abstract class ChangeBookingHandler extends ApiHandler {
             }
             case BookingService.ChangeOutcome.Replayed replayed -> BookingResponses.replayed(replayed.status(), replayed.body());
             case BookingService.ChangeOutcome.NotFound notFound -> BookingResponses.notFound(bookingId);
+            case BookingService.ChangeOutcome.NotActive ended when ended.status() == BookingStatus.CONFIRMING ->
+                    ApiResponse.error(409, "payment_in_progress", "Booking " + bookingId
+                            + " is being paid for; confirm it again to see how the payment ended");
             case BookingService.ChangeOutcome.NotActive ended -> ApiResponse.error(409, "booking_not_active",
                     "Booking " + bookingId + " is " + ended.status());
+            case BookingService.ChangeOutcome.PaymentPending pending -> ApiResponse.error(503, "payment_pending",
+                            "The payment provider has not answered yet; your seats are kept for you until " + pending.deadline()
+                                    + ": confirm again with the same request to finish",
+                            java.util.Map.of("seats_secured_until", pending.deadline().toString()))
+                    .header("retry-after", "2");
             case BookingService.ChangeOutcome.HoldExpired expired -> ApiResponse.error(409, "hold_expired",
                     "The hold of booking " + bookingId + " has expired and its seats were released");
             case BookingService.ChangeOutcome.PaymentDeclined declined -> ApiResponse.error(402, "payment_declined",

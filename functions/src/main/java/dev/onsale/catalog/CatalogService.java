@@ -4,12 +4,14 @@ import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
 import dev.onsale.platform.Randomness;
 import dev.onsale.platform.Redis;
+import dev.onsale.waitingroom.WaitingRoomService;
 import io.lettuce.core.RedisException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +39,7 @@ public final class CatalogService {
     private final CatalogStore store;
     private final LiveSeatMap liveMaps;
     private final EventCache events;
+    private final WaitingRoomService rooms;
     private final Clock clock;
     private final Settings settings;
     /** This instance's last copy of each event's map, revalidated by version on every read. */
@@ -67,10 +70,13 @@ public final class CatalogService {
     private record LocalCopy(SeatMapView view, Instant builtAt) {
     }
 
-    public CatalogService(CatalogStore store, LiveSeatMap liveMaps, EventCache events, Clock clock, Settings settings) {
+    /** {@code rooms} switches on the waiting room of an event created with one. */
+    public CatalogService(CatalogStore store, LiveSeatMap liveMaps, EventCache events, WaitingRoomService rooms,
+                          Clock clock, Settings settings) {
         this.store = store;
         this.liveMaps = liveMaps;
         this.events = events;
+        this.rooms = rooms;
         this.clock = clock;
         this.settings = settings;
     }
@@ -83,7 +89,8 @@ public final class CatalogService {
     public static CatalogService create(Config config, Redis redis) {
         return new CatalogService(
                 new CatalogStore(AwsClients.dynamoDb(config), config.eventsTable(), config.seatsTable()),
-                new LiveSeatMap(redis), new EventCache(redis), Clock.systemUTC(), Settings.of(config));
+                new LiveSeatMap(redis), new EventCache(redis), WaitingRoomService.create(config.waitingRoom(), redis),
+                Clock.systemUTC(), Settings.of(config));
     }
 
     /** What creating an event came to. */
@@ -93,14 +100,36 @@ public final class CatalogService {
 
         record Invalid(String detail) implements Creation {
         }
+
+        /** The waiting room asked for could not be switched on (Redis did not answer): no event was made. */
+        record WaitingRoomUnavailable() implements Creation {
+        }
     }
 
+    /**
+     * Creates the event. One asked with its waiting room on gets the room (in Redis) before the event's
+     * item is written: there is no moment in which the event can be seen, or booked, without its room, and
+     * if Redis fails there is no event (its id is skipped; the room left on for that id guards nothing).
+     */
     public Creation create(NewEvent request) {
-        Optional<String> problem = request.problem(settings.maxSeatsPerEvent());
+        Instant now = clock.instant();
+        Optional<String> problem = request.problem(settings.maxSeatsPerEvent(), now)
+                .or(() -> request.waitingRoomAsked().flatMap(room -> rooms.settingsProblem(
+                        optional(room.maxConcurrent()), optional(room.sessionDuration())).map(p -> "waiting_room." + p)));
         if (problem.isPresent()) {
             return new Creation.Invalid(problem.get());
         }
-        Event event = request.toEvent(store.nextEventId(), clock.instant());
+        Event event = request.toEvent(store.nextEventId(), now);
+        if (request.waitingRoomAsked().isPresent()) {
+            NewEvent.NewWaitingRoom room = request.waitingRoomAsked().get();
+            try {
+                rooms.enable(event.id(), optional(room.maxConcurrent()), optional(room.sessionDuration()));
+            } catch (RedisException e) {
+                LOG.log(System.Logger.Level.WARNING, "Could not switch on the waiting room of new event " + event.id()
+                        + "; the event was not created", e);
+                return new Creation.WaitingRoomUnavailable();
+            }
+        }
         store.create(event);
         try {
             events.evict(event.id()); // forget an earlier "no such event" for this id
@@ -108,6 +137,10 @@ public final class CatalogService {
             LOG.log(System.Logger.Level.WARNING, "Could not evict cached entries of new event " + event.id(), e);
         }
         return new Creation.Created(event);
+    }
+
+    private static OptionalInt optional(Integer value) {
+        return value == null ? OptionalInt.empty() : OptionalInt.of(value);
     }
 
     public Optional<Event> event(long eventId) {

@@ -198,14 +198,17 @@ public final class CatalogStore {
                         "price", AttributeValue.fromN(section.price().toPlainString()),
                         "firstSeatId", n(section.firstSeatId()))))
                 .toList();
-        return Map.of(
+        Map<String, AttributeValue> item = new java.util.HashMap<>(Map.of(
                 "eventId", n(event.id()),
                 "name", s(event.name()),
                 "venue", s(event.venue()),
                 "startsAt", s(event.startsAt().toString()),
                 "sections", AttributeValue.fromL(sections),
                 "totalSeats", n(event.totalSeats()),
-                "createdAt", s(event.createdAt().toString()));
+                "createdAt", s(event.createdAt().toString()),
+                "onSaleAt", s(event.onSaleAt().toString())));
+        event.offSale().ifPresent(offSaleAt -> item.put("offSaleAt", s(offSaleAt.toString())));
+        return item;
     }
 
     private static Event toEvent(Map<String, AttributeValue> item) {
@@ -219,7 +222,12 @@ public final class CatalogStore {
                 .toList();
         return new Event(Long.parseLong(item.get("eventId").n()), item.get("name").s(), item.get("venue").s(),
                 Instant.parse(item.get("startsAt").s()), sections, Integer.parseInt(item.get("totalSeats").n()),
-                Instant.parse(item.get("createdAt").s()));
+                Instant.parse(item.get("createdAt").s()), instant(item.get("onSaleAt")), instant(item.get("offSaleAt")));
+    }
+
+    /** An optional time; an item written before sale windows has neither {@code onSaleAt} nor {@code offSaleAt}. */
+    private static Instant instant(AttributeValue value) {
+        return value == null ? null : Instant.parse(value.s());
     }
 
     /**

@@ -7,7 +7,10 @@ import dev.onsale.http.ApiResponse;
 import dev.onsale.platform.Config;
 import dev.onsale.platform.Dependency;
 
-/** {@code POST /api/v1/events} (admin): creates an event and all of its seats. Triggered by the HTTP API. */
+/**
+ * {@code POST /api/v1/events} (admin): creates an event and all of its seats, with its sale window and, when
+ * asked, its waiting room on from the start. Triggered by the HTTP API.
+ */
 public final class CreateEventHandler extends ApiHandler {
     private final CatalogService catalog;
 
@@ -33,6 +36,9 @@ public final class CreateEventHandler extends ApiHandler {
             case CatalogService.Creation.Created created -> ApiResponse.json(201, EventView.of(created.event()))
                     .header("location", "/api/v1/events/" + created.event().id());
             case CatalogService.Creation.Invalid invalid -> ApiResponse.error(422, "validation_failed", invalid.detail());
+            case CatalogService.Creation.WaitingRoomUnavailable unavailable -> ApiResponse.error(503, "waiting_room_unavailable",
+                    "The event was not created: its waiting room could not be switched on; retry in a moment")
+                    .header("retry-after", "1");
         };
     }
 }

@@ -4,9 +4,9 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
-/** An event as the API shows it. */
+/** An event as the API shows it; {@code offSaleAt} is null for a sale without an end. */
 record EventView(long id, String name, String venue, Instant startsAt, int totalSeats, List<SectionView> sections,
-                 Instant createdAt) {
+                 Instant createdAt, Instant onSaleAt, Instant offSaleAt) {
 
     record SectionView(String name, int rows, int seatsPerRow, BigDecimal price, int firstSeatId, int lastSeatId) {
     }
@@ -16,6 +16,6 @@ record EventView(long id, String name, String venue, Instant startsAt, int total
                 event.sections().stream()
                         .map(s -> new SectionView(s.name(), s.rows(), s.seatsPerRow(), s.price(), s.firstSeatId(), s.lastSeatId()))
                         .toList(),
-                event.createdAt());
+                event.createdAt(), event.onSaleAt(), event.offSaleAt());
     }
 }

@@ -10,8 +10,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** The body of {@code POST /api/v1/events}, as sent. {@link #problem} says what is wrong with it, if anything. */
-public record NewEvent(String name, String venue, String startsAt, List<NewSection> sections) {
+/**
+ * The body of {@code POST /api/v1/events}, as sent. {@link #problem} says what is wrong with it, if anything.
+ * {@code onSaleAt} (absent: the moment of creation) and {@code offSaleAt} (absent: no end) are the sale window;
+ * {@code waitingRoom}, when present, switches the event's waiting room on before the event can be seen.
+ */
+public record NewEvent(String name, String venue, String startsAt, List<NewSection> sections, String onSaleAt,
+                       String offSaleAt, NewWaitingRoom waitingRoom) {
+    private static final String DATE_TIME = " must be an ISO-8601 date-time with an offset, e.g. 2027-06-01T19:30:00Z";
+
     static final int MAX_TEXT = 200;
     static final int MAX_SECTIONS = 100;
     static final int MAX_ROWS = 1_000;
@@ -22,8 +29,18 @@ public record NewEvent(String name, String venue, String startsAt, List<NewSecti
     public record NewSection(String name, Integer rows, Integer seatsPerRow, BigDecimal price) {
     }
 
-    /** The first problem found, worded for the caller; empty when the event can be created. */
-    public Optional<String> problem(int maxSeatsPerEvent) {
+    /**
+     * The waiting room's switches as sent, with the meaning of the enable route's parameters (absent:
+     * the defaults); {@code WaitingRoomService} checks them.
+     */
+    public record NewWaitingRoom(Integer maxConcurrent, Integer sessionDuration) {
+    }
+
+    /**
+     * The first problem found, worded for the caller; empty when the event can be created at {@code now}
+     * (the default {@code on_sale_at}). The waiting room's switches are checked by the waiting room.
+     */
+    public Optional<String> problem(int maxSeatsPerEvent, Instant now) {
         if (blank(name) || name.length() > MAX_TEXT) {
             return Optional.of("name is required (at most " + MAX_TEXT + " characters)");
         }
@@ -31,7 +48,17 @@ public record NewEvent(String name, String venue, String startsAt, List<NewSecti
             return Optional.of("venue is required (at most " + MAX_TEXT + " characters)");
         }
         if (parsedStart().isEmpty()) {
-            return Optional.of("starts_at must be an ISO-8601 date-time with an offset, e.g. 2027-06-01T19:30:00Z");
+            return Optional.of("starts_at" + DATE_TIME);
+        }
+        if (onSaleAt != null && instant(onSaleAt).isEmpty()) {
+            return Optional.of("on_sale_at" + DATE_TIME + " (or absent: on sale from now)");
+        }
+        if (offSaleAt != null && instant(offSaleAt).isEmpty()) {
+            return Optional.of("off_sale_at" + DATE_TIME + " (or absent: no end)");
+        }
+        Instant opens = parsedOnSale().orElse(now);
+        if (parsedOffSale().filter(closes -> !closes.isAfter(opens)).isPresent()) {
+            return Optional.of("off_sale_at must be after on_sale_at" + (onSaleAt == null ? " (absent: the time of creation, now)" : ""));
         }
         if (sections == null || sections.isEmpty() || sections.size() > MAX_SECTIONS) {
             return Optional.of("sections must list 1 to " + MAX_SECTIONS + " sections");
@@ -77,15 +104,33 @@ public record NewEvent(String name, String venue, String startsAt, List<NewSecti
                     section.price().setScale(2), nextSeat));
             nextSeat += section.rows() * section.seatsPerRow();
         }
-        return new Event(id, name.trim(), venue.trim(), parsedStart().orElseThrow(), List.copyOf(laidOut), nextSeat - 1, createdAt);
+        return new Event(id, name.trim(), venue.trim(), parsedStart().orElseThrow(), List.copyOf(laidOut), nextSeat - 1, createdAt,
+                parsedOnSale().orElse(createdAt), parsedOffSale().orElse(null));
+    }
+
+    /** The waiting room asked for, if any. */
+    public Optional<NewWaitingRoom> waitingRoomAsked() {
+        return Optional.ofNullable(waitingRoom);
     }
 
     private Optional<Instant> parsedStart() {
-        if (blank(startsAt)) {
+        return instant(startsAt);
+    }
+
+    private Optional<Instant> parsedOnSale() {
+        return onSaleAt == null ? Optional.empty() : instant(onSaleAt);
+    }
+
+    private Optional<Instant> parsedOffSale() {
+        return offSaleAt == null ? Optional.empty() : instant(offSaleAt);
+    }
+
+    private static Optional<Instant> instant(String text) {
+        if (blank(text)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(OffsetDateTime.parse(startsAt.trim()).toInstant());
+            return Optional.of(OffsetDateTime.parse(text.trim()).toInstant());
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }

@@ -21,6 +21,7 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
@@ -133,16 +134,25 @@ public final class ApiRequest {
     }
 
     public int queryInt(String name, int fallback, int min, int max) {
-        Optional<String> value = query(name);
+        OptionalInt value = queryInt(name);
         if (value.isEmpty()) {
             return fallback;
         }
+        int parsed = value.getAsInt();
+        if (parsed < min || parsed > max) {
+            throw ApiException.badRequest(name + " must be between " + min + " and " + max);
+        }
+        return parsed;
+    }
+
+    /** An integer query parameter, if sent; 400 when it is not an integer. */
+    public OptionalInt queryInt(String name) {
+        Optional<String> value = query(name);
+        if (value.isEmpty()) {
+            return OptionalInt.empty();
+        }
         try {
-            int parsed = Integer.parseInt(value.get().trim());
-            if (parsed < min || parsed > max) {
-                throw ApiException.badRequest(name + " must be between " + min + " and " + max);
-            }
-            return parsed;
+            return OptionalInt.of(Integer.parseInt(value.get().trim()));
         } catch (NumberFormatException e) {
             throw ApiException.badRequest(name + " must be an integer");
         }

@@ -89,6 +89,12 @@ public final class ApiResponse {
         return this;
     }
 
+    /** {@code Retry-After} for a wait of {@code wait}: whole seconds, rounded up, at least 1 (0 would say "now"). */
+    public ApiResponse retryAfter(java.time.Duration wait) {
+        long seconds = wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0);
+        return header("retry-after", Long.toString(Math.max(1, seconds)));
+    }
+
     public int status() {
         return status;
     }

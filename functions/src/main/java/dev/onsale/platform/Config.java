@@ -32,6 +32,8 @@ public record Config(
         int maxActiveHoldsPerEvent,
         Duration idempotencyTtl,
         int writeAttempts,
+        FairSale fairSale,
+        Payments payments,
         Protection protection,
         WaitingRoom waitingRoom,
         Telemetry telemetry) {
@@ -75,6 +77,33 @@ public record Config(
             }
             throw new IllegalStateException("Environment variable " + name + " is not QUOTA/SECONDS: " + text);
         }
+    }
+
+    /**
+     * What keeps one account, or one address, from taking an event (all counted per event, in the hold's own transaction).
+     *
+     * @param maxTicketsPerAccount   {@code MAX_TICKETS_PER_ACCOUNT}: seats one account may hold and buy, together
+     * @param maxHeldSeatsPerAddress {@code MAX_HELD_SEATS_PER_ADDRESS}: seats held at once from one source address
+     *                               (generous: a campus or a carrier's NAT puts many fans behind one address)
+     * @param reholdCooldown         {@code REHOLD_COOLDOWN_SECONDS}: how long an account may not hold again a seat it
+     *                               cancelled or let lapse
+     * @param holdTimePerAccount     {@code HOLD_TIME_PER_ACCOUNT_SECONDS}: the hold time one account may use, in all
+     *                               (a hold's unused time is given back when it is confirmed or cancelled)
+     * @param paymentTimeout         {@code PAYMENT_TIMEOUT_SECONDS}: how long a confirm keeps the seats secured while
+     *                               it charges; after it the expiry path settles the charge
+     */
+    public record FairSale(int maxTicketsPerAccount, int maxHeldSeatsPerAddress, Duration reholdCooldown,
+                           Duration holdTimePerAccount, Duration paymentTimeout) {
+    }
+
+    /**
+     * The simulated payment provider's faults (see {@code SimulatedPayments.Faults}): none by default.
+     *
+     * @param latency     {@code PAYMENTS_LATENCY_MS}: how long each charge takes
+     * @param declineRate {@code PAYMENTS_DECLINE_RATE}: the share of charges declined, 0 to 1
+     * @param failureRate {@code PAYMENTS_FAILURE_RATE}: the share of charges left unanswered, 0 to 1
+     */
+    public record Payments(Duration latency, double declineRate, double failureRate) {
     }
 
     /**
@@ -143,6 +172,16 @@ public record Config(
                 env.integer("MAX_ACTIVE_HOLDS_PER_EVENT", 2),
                 Duration.ofSeconds(env.integer("IDEMPOTENCY_TTL_SECONDS", 86_400)),
                 env.integer("WRITE_ATTEMPTS", 5),
+                new FairSale(
+                        env.integer("MAX_TICKETS_PER_ACCOUNT", 8),
+                        env.integer("MAX_HELD_SEATS_PER_ADDRESS", 100),
+                        Duration.ofSeconds(env.integer("REHOLD_COOLDOWN_SECONDS", 300)),
+                        Duration.ofSeconds(env.integer("HOLD_TIME_PER_ACCOUNT_SECONDS", 1800)),
+                        Duration.ofSeconds(env.integer("PAYMENT_TIMEOUT_SECONDS", 30))),
+                new Payments(
+                        env.millis("PAYMENTS_LATENCY_MS", 0),
+                        env.fraction("PAYMENTS_DECLINE_RATE", 0),
+                        env.fraction("PAYMENTS_FAILURE_RATE", 0)),
                 new Protection(
                         env.rate("SEAT_MAP_LIMIT_PER_USER", "20/60"),
                         env.rate("SEAT_MAP_LIMIT_PER_IP", "600/60"),
@@ -255,6 +294,23 @@ public record Config(
                 throw new IllegalStateException("Environment variable " + name + " must be at least 1: " + value);
             }
             return value;
+        }
+
+        /** A share from 0 to 1. */
+        double fraction(String name, double fallback) {
+            String value = text(name, null);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                double share = Double.parseDouble(value);
+                if (share >= 0 && share <= 1) {
+                    return share;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalStateException("Environment variable " + name + " is not a share from 0 to 1: " + value);
         }
 
         boolean bool(String name, boolean fallback) {

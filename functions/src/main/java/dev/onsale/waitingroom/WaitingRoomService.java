@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -20,6 +21,11 @@ import java.util.function.Function;
  * in Redis, whatever the length of the line.
  */
 public final class WaitingRoomService {
+    /** The most sessions a room may keep open at once. */
+    static final int MAX_CONCURRENT_LIMIT = 1_000_000;
+    /** The longest session a room may give, in seconds (a day). */
+    static final int SESSION_SECONDS_LIMIT = 86_400;
+
     private final WaitingRoomStore store;
     private final AdmissionTokens tokens;
     private final Config.WaitingRoom settings;
@@ -37,9 +43,13 @@ public final class WaitingRoomService {
     }
 
     public static WaitingRoomService create(Config config, Config.WaitingRoom settings) {
+        return create(settings, Redis.shared(config.redis()));
+    }
+
+    /** The service on the given Redis connection. */
+    public static WaitingRoomService create(Config.WaitingRoom settings, Redis redis) {
         Clock clock = Clock.systemUTC();
-        return new WaitingRoomService(new WaitingRoomStore(Redis.shared(config.redis())),
-                new AdmissionTokens(settings.secret(), clock), settings, clock);
+        return new WaitingRoomService(new WaitingRoomStore(redis), new AdmissionTokens(settings.secret(), clock), settings, clock);
     }
 
     public Config.WaitingRoom settings() {
@@ -102,9 +112,37 @@ public final class WaitingRoomService {
         }
     }
 
+    /**
+     * What is wrong with the switches asked for a room, named as the enable route's parameters
+     * ({@code max_concurrent}, {@code session_duration}); empty when {@link #enable} takes them. Absent
+     * ones take the defaults ({@code WAITING_ROOM_MAX_CONCURRENT}, {@code WAITING_ROOM_SESSION_SECONDS}).
+     * The one check of the enable route and of an event created with its room on.
+     */
+    public Optional<String> settingsProblem(OptionalInt maxConcurrent, OptionalInt sessionSeconds) {
+        int max = maxConcurrent.orElse(settings.defaultMaxConcurrent());
+        if (max < 1 || max > MAX_CONCURRENT_LIMIT) {
+            return Optional.of("max_concurrent must be between 1 and " + MAX_CONCURRENT_LIMIT);
+        }
+        int session = sessionSeconds.orElse((int) settings.defaultSession().toSeconds());
+        if (session < 1 || session > SESSION_SECONDS_LIMIT) {
+            return Optional.of("session_duration must be between 1 and " + SESSION_SECONDS_LIMIT);
+        }
+        return Optional.empty();
+    }
+
+    /** Turns the room on (or changes its switches; its line stays); absent switches take the defaults. */
+    public RoomSettings enable(long eventId, OptionalInt maxConcurrent, OptionalInt sessionSeconds) {
+        settingsProblem(maxConcurrent, sessionSeconds).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem + " (check with settingsProblem first)");
+        });
+        int max = maxConcurrent.orElse(settings.defaultMaxConcurrent());
+        int session = sessionSeconds.orElse((int) settings.defaultSession().toSeconds());
+        store.enable(eventId, max, session);
+        return new RoomSettings(true, max, session);
+    }
+
     public RoomSettings enable(long eventId, int maxConcurrent, int sessionSeconds) {
-        store.enable(eventId, maxConcurrent, sessionSeconds);
-        return new RoomSettings(true, maxConcurrent, sessionSeconds);
+        return enable(eventId, OptionalInt.of(maxConcurrent), OptionalInt.of(sessionSeconds));
     }
 
     /** Turns the room off (everyone passes) and drops its line; answers the settings it had. */
@@ -169,6 +207,16 @@ public final class WaitingRoomService {
      */
     public boolean endSession(long eventId, String userId) {
         return store.leave(eventId, userId);
+    }
+
+    /**
+     * When the caller's session for the event ends, read from its access token (signature, event, user and
+     * expiry checked in memory: no Redis); empty without a valid one. A hold made in a session ends by then.
+     */
+    public Optional<Instant> sessionEnd(long eventId, String userId, Optional<String> accessToken) {
+        return accessToken.map(token -> tokens.verify(token, AdmissionTokens.Kind.ACCESS, eventId, Optional.of(userId)))
+                .flatMap(verified -> verified instanceof AdmissionTokens.Verification.Valid valid
+                        ? Optional.of(valid.claims().expiresAt()) : Optional.empty());
     }
 
     /** The admission guard of a route whose path names the event ({@code {event_id}}); see {@link AdmissionGuard}. */

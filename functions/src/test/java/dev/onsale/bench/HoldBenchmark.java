@@ -49,7 +49,7 @@ public final class HoldBenchmark {
                     new BookingStore(() -> dynamo, config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
                     CatalogService.create(config),
                     new HoldExpiryQueue(AwsClients.sqs(config), stack.physicalId("HoldExpiryDeadLetterQueue")),
-                    Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(), BookingService.Settings.of(config));
+                    dev.onsale.booking.SimulatedPayments.of(config), Clock.systemUTC(), RandomGenerator.getDefault(), BookingService.Settings.of(config));
             // warm-up: class loading, connection pools, the event in the Redis cache
             for (int i = 0; i < 50; i++) {
                 service.hold("warm-" + i, new HoldRequest(eventId, List.of(2L * holds + 1 + i)), Optional.empty());

@@ -32,7 +32,7 @@ public final class SeatWritesChild {
             sections.add(new Section("Block " + (i + 1), rows, 50, new BigDecimal("45.00"), 1 + i * rows * 50));
         }
         Event event = new Event(store.nextEventId(), "Seat writes " + seats, "Benchmark Stadium", Instant.parse("2027-06-01T19:30:00Z"),
-                sections, seats, Instant.now());
+                sections, seats, Instant.now(), null, null);
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpuBefore = os.getProcessCpuTime();
         long start = System.nanoTime();

@@ -80,7 +80,7 @@ class BookingContentionIT {
                 new BookingStore(() -> dynamo, config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
                 CatalogService.create(config),
                 new HoldExpiryQueue(AwsClients.sqs(config), config.holdExpiryQueueUrl()),
-                Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(),
+                dev.onsale.booking.SimulatedPayments.of(config), Clock.systemUTC(), RandomGenerator.getDefault(),
                 BookingService.Settings.of(config).withHoldTime(holdTime));
     }
 

@@ -62,7 +62,7 @@ class GuardedBookingIT {
         BookingService bookings = new BookingService(
                 new BookingStore(() -> countedDynamo, config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
                 CatalogService.create(config), new HoldExpiryQueue(AwsClients.sqs(config), config.holdExpiryQueueUrl()),
-                Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(), BookingService.Settings.of(config));
+                dev.onsale.booking.SimulatedPayments.of(config), Clock.systemUTC(), RandomGenerator.getDefault(), BookingService.Settings.of(config));
         return new CreateBookingHandler(bookings,
                 Guards.of(config, SurgeProtection.of(config).createBooking(CreateBookingHandler::isFailedHold)), config.admins());
     }

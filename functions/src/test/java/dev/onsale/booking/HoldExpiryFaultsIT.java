@@ -61,7 +61,7 @@ class HoldExpiryFaultsIT {
         return new BookingService(
                 new BookingStore(AwsClients.dynamoDb(config), config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
                 CatalogService.create(config), new HoldExpiryQueue(() -> sqs, queueUrl),
-                Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(),
+                dev.onsale.booking.SimulatedPayments.of(config), Clock.systemUTC(), RandomGenerator.getDefault(),
                 BookingService.Settings.of(config).withHoldTime(holdTime));
     }
 

@@ -40,8 +40,9 @@ class HoldExpiryIT {
                 new BookingStore(AwsClients.dynamoDb(config), config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
                 CatalogService.create(config),
                 new HoldExpiryQueue(AwsClients.sqs(config), expiryQueueUrl),
-                Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(),
-                BookingService.Settings.of(config).withHoldTime(holdTime));
+                dev.onsale.booking.SimulatedPayments.of(config), Clock.systemUTC(), RandomGenerator.getDefault(),
+                BookingService.Settings.of(config)
+                        .withLimits(HoldLimits.of(config).withHoldTimePerAccount(holdTime.multipliedBy(3))).withHoldTime(holdTime));
     }
 
     private long newEvent() {

@@ -16,6 +16,7 @@ import dev.onsale.testing.EmbeddedStack;
 import dev.onsale.testing.Events;
 import dev.onsale.testing.Gateway;
 import dev.onsale.testing.Stacks;
+import dev.onsale.waitingroom.WaitingRoomService;
 import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +37,7 @@ class GuardedSeatMapIT {
     GuardedSeatMapIT(LocalStack stack) {
         this.api = new Gateway(stack.gatewayUrl());
         CatalogService catalog = new CatalogService(new CatalogStore(() -> countedDynamo, config.eventsTable(), config.seatsTable()),
-                new LiveSeatMap(redis), new EventCache(redis), Clock.systemUTC(), CatalogService.Settings.of(config));
+                new LiveSeatMap(redis), new EventCache(redis), WaitingRoomService.create(config.waitingRoom(), redis), Clock.systemUTC(), CatalogService.Settings.of(config));
         this.handler = new GetSeatMapHandler(catalog, Guards.of(config, SurgeProtection.of(config).seatMap()), config.admins());
     }
 

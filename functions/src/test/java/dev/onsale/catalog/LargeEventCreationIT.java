@@ -16,6 +16,7 @@ import dev.onsale.testing.EmbeddedStack;
 import dev.onsale.testing.Events;
 import dev.onsale.testing.Gateway;
 import dev.onsale.testing.Stacks;
+import dev.onsale.waitingroom.WaitingRoomService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -64,7 +65,7 @@ class LargeEventCreationIT {
 
     private CreateEventHandler handlerOn(DynamoDbClient dynamo) {
         return new CreateEventHandler(new CatalogService(new CatalogStore(() -> dynamo, config.eventsTable(), config.seatsTable()),
-                new LiveSeatMap(redis), new EventCache(redis), Clock.systemUTC(), CatalogService.Settings.of(config)),
+                new LiveSeatMap(redis), new EventCache(redis), WaitingRoomService.create(config.waitingRoom(), redis), Clock.systemUTC(), CatalogService.Settings.of(config)),
                 config.admins());
     }
 

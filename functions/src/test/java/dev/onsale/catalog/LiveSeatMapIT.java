@@ -16,6 +16,7 @@ import dev.onsale.testing.EmbeddedStack;
 import dev.onsale.testing.Events;
 import dev.onsale.testing.Gateway;
 import dev.onsale.testing.Stacks;
+import dev.onsale.waitingroom.WaitingRoomService;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ class LiveSeatMapIT {
         this.countedDynamo = Stacks.dynamoDb(config, calls);
         this.catalog = new CatalogService(
                 new CatalogStore(() -> countedDynamo, config.eventsTable(), config.seatsTable()),
-                liveMaps, new EventCache(redis), Clock.systemUTC(), CatalogService.Settings.of(config));
+                liveMaps, new EventCache(redis), WaitingRoomService.create(config.waitingRoom(), redis), Clock.systemUTC(), CatalogService.Settings.of(config));
     }
 
     @AfterEach

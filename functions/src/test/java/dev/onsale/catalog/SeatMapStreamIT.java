@@ -139,7 +139,7 @@ class SeatMapStreamIT {
         BookingService bookings = new BookingService(
                 new BookingStore(AwsClients.dynamoDb(config), config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
                 CatalogService.create(config), new HoldExpiryQueue(AwsClients.sqs(config), config.holdExpiryQueueUrl()),
-                Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(),
+                dev.onsale.booking.SimulatedPayments.of(config), Clock.systemUTC(), RandomGenerator.getDefault(),
                 BookingService.Settings.of(config).withHoldTime(Duration.ofSeconds(2)));
         assertInstanceOf(BookingService.HoldOutcome.Held.class,
                 bookings.hold("stream-expiring", new HoldRequest(eventId, List.of(4L)), Optional.empty()));

@@ -22,7 +22,7 @@ class SeatMapViewTest {
     private static final Instant NOW = Instant.parse("2027-01-01T12:00:00Z");
     private final Event event = new Event(3, "Show", "Hall", NOW, List.of(
             new Section("Floor", 1, 3, new BigDecimal("100.00"), 1),
-            new Section("Balcony", 1, 2, new BigDecimal("50.00"), 4)), 5, NOW);
+            new Section("Balcony", 1, 2, new BigDecimal("50.00"), 4)), 5, NOW, NOW, null);
 
     private static List<SeatState> states(SeatState... changed) {
         List<SeatState> all = new ArrayList<>();

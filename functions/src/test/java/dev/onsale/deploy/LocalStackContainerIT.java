@@ -111,7 +111,7 @@ class LocalStackContainerIT {
                 new BookingStore(AwsClients.dynamoDb(config), config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
                 CatalogService.create(config),
                 new HoldExpiryQueue(AwsClients.sqs(config), config.holdExpiryQueueUrl()),
-                Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(),
+                dev.onsale.booking.SimulatedPayments.of(config), Clock.systemUTC(), RandomGenerator.getDefault(),
                 BookingService.Settings.of(config).withHoldTime(Duration.ofSeconds(2)));
         var held = bookings.hold("ls-expiring", new HoldRequest(eventId, List.of(20L, 21L)), Optional.empty());
         long bookingId = ((BookingService.HoldOutcome.Held) held).booking().id();

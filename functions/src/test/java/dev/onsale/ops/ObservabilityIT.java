@@ -206,7 +206,7 @@ class ObservabilityIT {
                 new BookingStore(AwsClients.dynamoDb(config), config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
                 CatalogService.create(config),
                 new HoldExpiryQueue(AwsClients.sqs(config), stack.physicalId("HoldExpiryDeadLetterQueue")),
-                Payments.simulated(), Clock.systemUTC(), RandomGenerator.getDefault(),
+                dev.onsale.booking.SimulatedPayments.of(config), Clock.systemUTC(), RandomGenerator.getDefault(),
                 BookingService.Settings.of(config).withHoldTime(Duration.ofSeconds(1)));
         var held = assertInstanceOf(BookingService.HoldOutcome.Held.class,
                 bookings.hold(newUser(), new HoldRequest(eventId, List.of(30L)), Optional.empty()));

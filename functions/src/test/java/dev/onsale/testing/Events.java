@@ -23,6 +23,11 @@ public final class Events {
                 """.formatted(name, floorRows);
     }
 
+    /** A {@link #concert} with more top-level fields, e.g. {@code "on_sale_at": "2027-03-01T10:00:00Z"}. */
+    public static String concert(String name, int floorRows, String moreFields) {
+        return "{" + moreFields + ", " + concert(name, floorRows).strip().substring(1);
+    }
+
     /** Ten sections of {@code rows} rows of 50 seats at 45.00: 200 rows make 100,000 seats, the most an event may have. */
     public static String stadium(String name, int rows) {
         String sections = IntStream.rangeClosed(1, 10)
