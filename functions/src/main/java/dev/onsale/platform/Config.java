@@ -58,6 +58,14 @@ public record Config(
             }
         }
 
+        /**
+         * One request per {@code interval}, and up to {@code burst} of them at once: {@code burst} requests per
+         * {@code burst x interval}, whose GCRA emission interval is exactly {@code interval}.
+         */
+        public static Rate paced(Duration interval, int burst) {
+            return new Rate(burst, interval.multipliedBy(burst));
+        }
+
         static Rate parse(String name, String text) {
             String[] parts = text.split("/");
             try {
@@ -101,6 +109,9 @@ public record Config(
     /**
      * Surge protection: the routes' rate limits, the bot rules' thresholds, the cooling-off they impose,
      * and how long the guards wait for Redis before applying a route's fail-open or fail-closed policy.
+     * {@code waitingRoomStatusPerUser} has no variable of its own: it is derived from the poll interval
+     * ({@code WAITING_ROOM_POLL_SECONDS}), so a fan checking in as asked is never refused, with
+     * {@code WAITING_ROOM_STATUS_BURST} check-ins that may come sooner (jitter, a reload).
      */
     public record Protection(
             Rate seatMapPerUser,
@@ -108,6 +119,10 @@ public record Config(
             Rate bookingPerUser,
             Rate bookingPerIp,
             Rate bookingChangePerUser,
+            Rate waitingRoomJoinPerUser,
+            Rate waitingRoomJoinPerIp,
+            Rate waitingRoomStatusPerUser,
+            Rate waitingRoomStatusPerIp,
             int seatChecksPerMinute,
             int seatChecksPerHour,
             int bookingAttemptsPerHour,
@@ -127,6 +142,8 @@ public record Config(
 
     public static Config from(Function<String, String> variables) {
         Settings env = new Settings(variables);
+        // The soonest a check-in answer asks for the next: the status limit lets exactly that pace through
+        Duration pollInterval = Duration.ofSeconds(env.positive("WAITING_ROOM_POLL_SECONDS", 1));
         return new Config(
                 env.text("AWS_REGION", env.text("AWS_DEFAULT_REGION", "us-east-1")),
                 env.uri("AWS_ENDPOINT_URL_DYNAMODB").or(() -> env.uri("AWS_ENDPOINT_URL")),
@@ -171,6 +188,10 @@ public record Config(
                         env.rate("BOOKING_LIMIT_PER_USER", "10/60"),
                         env.rate("BOOKING_LIMIT_PER_IP", "600/60"),
                         env.rate("BOOKING_CHANGE_LIMIT_PER_USER", "20/60"),
+                        env.rate("WAITING_ROOM_JOIN_LIMIT_PER_USER", "10/60"),
+                        env.rate("WAITING_ROOM_JOIN_LIMIT_PER_IP", "60/10"),
+                        Rate.paced(pollInterval, env.positive("WAITING_ROOM_STATUS_BURST", 3)),
+                        env.rate("WAITING_ROOM_STATUS_LIMIT_PER_IP", "200/10"),
                         env.integer("BOT_SEAT_CHECKS_PER_MINUTE", 30),
                         env.integer("BOT_SEAT_CHECKS_PER_HOUR", 600),
                         env.integer("BOT_BOOKING_ATTEMPTS_PER_HOUR", 40),
@@ -187,7 +208,8 @@ public record Config(
                         Duration.ofSeconds(env.integer("WAITING_ROOM_STALL_SECONDS", 30)),
                         Duration.ofSeconds(env.integer("WAITING_ROOM_QUEUE_TOKEN_SECONDS", 86_400)),
                         env.integer("WAITING_ROOM_MAX_CONCURRENT", 100),
-                        Duration.ofSeconds(env.integer("WAITING_ROOM_SESSION_SECONDS", 300))),
+                        Duration.ofSeconds(env.integer("WAITING_ROOM_SESSION_SECONDS", 300)),
+                        pollInterval),
                 new Telemetry(
                         env.text("METRICS_NAMESPACE", Metrics.DEFAULT_NAMESPACE),
                         Log.Level.parse(env.text("LOG_LEVEL", env.text("AWS_LAMBDA_LOG_LEVEL", "INFO")))));
@@ -219,23 +241,27 @@ public record Config(
      * @param queueTokenTtl        {@code WAITING_ROOM_QUEUE_TOKEN_SECONDS}: how long a queue token stays good after joining
      * @param defaultMaxConcurrent {@code WAITING_ROOM_MAX_CONCURRENT}: sessions at once when enabling names none
      * @param defaultSession       {@code WAITING_ROOM_SESSION_SECONDS}: a session's length when enabling names none
+     * @param pollInterval         {@code WAITING_ROOM_POLL_SECONDS}: the soonest a check-in answer asks for the next
+     *                             ({@code poll_after_seconds} never says less); the per-user status limit is one
+     *                             check-in per this interval ({@link Protection#waitingRoomStatusPerUser})
      */
     public record WaitingRoom(String secret, Duration stallWindow, Duration queueTokenTtl, int defaultMaxConcurrent,
-                              Duration defaultSession) {
+                              Duration defaultSession, Duration pollInterval) {
 
         public static WaitingRoom from(Function<String, String> variables) {
             return Config.from(variables).waitingRoom();
         }
 
         public WaitingRoom withStallWindow(Duration stallWindow) {
-            return new WaitingRoom(secret, stallWindow, queueTokenTtl, defaultMaxConcurrent, defaultSession);
+            return new WaitingRoom(secret, stallWindow, queueTokenTtl, defaultMaxConcurrent, defaultSession, pollInterval);
         }
 
         /** Never prints the secret. */
         @Override
         public String toString() {
             return "WaitingRoom[stallWindow=" + stallWindow + ", queueTokenTtl=" + queueTokenTtl
-                    + ", defaultMaxConcurrent=" + defaultMaxConcurrent + ", defaultSession=" + defaultSession + "]";
+                    + ", defaultMaxConcurrent=" + defaultMaxConcurrent + ", defaultSession=" + defaultSession
+                    + ", pollInterval=" + pollInterval + "]";
         }
     }
 
@@ -260,6 +286,14 @@ public record Config(
             } catch (NumberFormatException e) {
                 throw new IllegalStateException("Environment variable " + name + " is not an integer: " + value, e);
             }
+        }
+
+        int positive(String name, int fallback) {
+            int value = integer(name, fallback);
+            if (value < 1) {
+                throw new IllegalStateException("Environment variable " + name + " must be at least 1: " + value);
+            }
+            return value;
         }
 
         /** A share from 0 to 1. */

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -31,7 +32,17 @@ public final class SubjectGuard implements Guard {
     public record AnswerCount(Tripwire tripwire, Predicate<ApiResponse> counts) {
     }
 
+    /**
+     * Whom a user guard counts in a request ({@code userOf}), and the detail of the 401 it answers a request that
+     * names no one: a per-user limit nobody is counted against would be no limit, so leaving the user out is no way around it.
+     */
+    public record Identity(Function<Guard.Request, Optional<String>> userOf, String unnamed) {
+        /** The signed-in user: the authorizer's {@code sub}. */
+        public static final Identity SIGNED_IN = new Identity(Subject.USER::of, "Sign in to use this route");
+    }
+
     private final Subject subject;
+    private final Identity identity;
     private final List<RateLimit> limits;
     private final List<Tripwire> tripwires;
     private final WhenRedisDown whenDown;
@@ -40,7 +51,7 @@ public final class SubjectGuard implements Guard {
     private final RedisScript script;
     private final String policyHeader;
 
-    private SubjectGuard(Subject subject, List<RateLimit> limits, List<Tripwire> tripwires, CoolingOff coolingOff,
+    private SubjectGuard(Subject subject, Identity identity, List<RateLimit> limits, List<Tripwire> tripwires, CoolingOff coolingOff,
                          WhenRedisDown whenDown, Optional<AnswerCount> answerCount) {
         if (limits.stream().anyMatch(limit -> limit.subject() != subject)) {
             throw new IllegalArgumentException("every limit of a " + subject.label() + " guard must count " + subject.label());
@@ -51,6 +62,7 @@ public final class SubjectGuard implements Guard {
             }
         });
         this.subject = subject;
+        this.identity = identity;
         this.limits = List.copyOf(limits);
         this.tripwires = List.copyOf(tripwires);
         this.whenDown = whenDown;
@@ -62,12 +74,20 @@ public final class SubjectGuard implements Guard {
     /** A user's limits and bot rules; with tripwires the user can be blocked (and every request checks the block). */
     public static SubjectGuard forUser(List<RateLimit> limits, List<Tripwire> tripwires, CoolingOff coolingOff,
                                        WhenRedisDown whenDown, Optional<AnswerCount> answerCount) {
-        return new SubjectGuard(Subject.USER, limits, tripwires, coolingOff, whenDown, answerCount);
+        return new SubjectGuard(Subject.USER, Identity.SIGNED_IN, limits, tripwires, coolingOff, whenDown, answerCount);
+    }
+
+    /**
+     * A user's limits on a route that finds its user otherwise than by sign-in ({@code identity}, e.g. the holder of a
+     * queue token); no bot rules, so no block.
+     */
+    public static SubjectGuard forUser(List<RateLimit> limits, Identity identity, WhenRedisDown whenDown) {
+        return new SubjectGuard(Subject.USER, identity, limits, List.of(), null, whenDown, Optional.empty());
     }
 
     /** An address's limits: many fans may share it, so its quota is large and it has no bot rules. */
     public static SubjectGuard forIp(List<RateLimit> limits, WhenRedisDown whenDown) {
-        return new SubjectGuard(Subject.IP, limits, List.of(), null, whenDown, Optional.empty());
+        return new SubjectGuard(Subject.IP, null, limits, List.of(), null, whenDown, Optional.empty());
     }
 
     private boolean blockable() {
@@ -94,9 +114,14 @@ public final class SubjectGuard implements Guard {
         return lua.append("}}\n").toString();
     }
 
+    /** The id this guard counts in {@code request}: its user as the route identifies users, or its address. */
+    private Optional<String> idOf(Request request) {
+        return subject == Subject.USER ? identity.userOf().apply(request) : subject.of(request);
+    }
+
     @Override
     public Optional<RedisCall> prepare(Request request) {
-        return subject.of(request).map(id -> new RedisCall(script, ScriptOutputType.MULTI, keys(id), NO_ARGUMENTS));
+        return idOf(request).map(id -> new RedisCall(script, ScriptOutputType.MULTI, keys(id), NO_ARGUMENTS));
     }
 
     String[] keys(String id) {
@@ -121,7 +146,7 @@ public final class SubjectGuard implements Guard {
             // a per-user limit can't count a caller without a usable user: no way around it by leaving one out;
             // an address guard passes a hand-built event that has no address (API Gateway always sets one)
             return subject == Subject.USER
-                    ? new Verdict.Refuse(ApiResponse.error(401, "unauthorized", "Sign in to use this route"))
+                    ? new Verdict.Refuse(ApiResponse.error(401, "unauthorized", identity.unnamed()))
                     : Verdict.Pass.PLAIN;
         }
         List<?> values = (List<?>) reply;
@@ -194,7 +219,7 @@ public final class SubjectGuard implements Guard {
             return Optional.empty();
         }
         Tripwire tripwire = answerCount.get().tripwire();
-        return subject.of(request).map(id -> new RedisCall(COUNT, ScriptOutputType.INTEGER,
+        return idOf(request).map(id -> new RedisCall(COUNT, ScriptOutputType.INTEGER,
                 new String[] {ProtectionKeys.antibot(tripwire.counter(), id)}, new String[] {Long.toString(tripwire.span().toMillis())}));
     }
 }

@@ -6,6 +6,7 @@ import dev.onsale.platform.Config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -57,6 +58,37 @@ public final class SurgeProtection {
                         rules, coolingOff(), SubjectGuard.WhenRedisDown.CLOSED,
                         Optional.of(new SubjectGuard.AnswerCount(failedHolds, failedHold))),
                 SubjectGuard.forIp(List.of(new RateLimit("booking", Subject.IP, settings.bookingPerIp())),
+                        SubjectGuard.WhenRedisDown.CLOSED));
+    }
+
+    /**
+     * Joining a waiting room: the user's and the address's join limits. Joining again answers the same place, so a fan
+     * needs few joins; an address may be many fans', so its quota is large, but a burst of places from one address is
+     * refused. Fails closed (503, Retry-After): the room lives in Redis, so guards that get no answer in time mean a
+     * struggling Redis, which the room's own call would only load more; and a flood must not pass by slowing Redis down.
+     */
+    public List<Guard> joinWaitingRoom() {
+        return List.of(
+                SubjectGuard.forUser(List.of(new RateLimit("waiting_room_join", Subject.USER, settings.waitingRoomJoinPerUser())),
+                        SubjectGuard.Identity.SIGNED_IN, SubjectGuard.WhenRedisDown.CLOSED),
+                SubjectGuard.forIp(List.of(new RateLimit("waiting_room_join", Subject.IP, settings.waitingRoomJoinPerIp())),
+                        SubjectGuard.WhenRedisDown.CLOSED));
+    }
+
+    /**
+     * Checking in on a place in line: one check-in per poll interval (the soonest {@code poll_after_seconds} ever asks,
+     * a few sooner for jitter) per place, and the address's limit. The route has no authorizer (the queue token is the
+     * credential): {@code placeOf} names the place a request checks in on from its token, and a request without a
+     * good token names none and is answered 401. Fails closed, like joining.
+     */
+    public List<Guard> waitingRoomStatus(Function<Guard.Request, Optional<String>> placeOf) {
+        SubjectGuard.Identity holder = new SubjectGuard.Identity(placeOf,
+                "Check in with the token joining answered: this request carries none that is good for this room"
+                        + " (missing, altered, expired or for another event). Join again for a new one.");
+        return List.of(
+                SubjectGuard.forUser(List.of(new RateLimit("waiting_room_status", Subject.USER, settings.waitingRoomStatusPerUser())),
+                        holder, SubjectGuard.WhenRedisDown.CLOSED),
+                SubjectGuard.forIp(List.of(new RateLimit("waiting_room_status", Subject.IP, settings.waitingRoomStatusPerIp())),
                         SubjectGuard.WhenRedisDown.CLOSED));
     }
 

@@ -3,12 +3,15 @@ package dev.onsale.waitingroom;
 import dev.onsale.http.Caller;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
+import dev.onsale.http.Guards;
 import dev.onsale.platform.Config;
 import dev.onsale.platform.Dependency;
+import dev.onsale.protection.SurgeProtection;
 
 /**
  * {@code POST /api/v1/events/{event_id}/waiting-room/join} (signed in): a place at the back of the line,
- * or the caller's place and token again. Triggered by the HTTP API.
+ * or the caller's place and token again. Guarded by the user's and the address's join limits (failing closed).
+ * Triggered by the HTTP API.
  */
 public final class JoinWaitingRoomHandler extends WaitingRoomHandler {
 
@@ -17,12 +20,12 @@ public final class JoinWaitingRoomHandler extends WaitingRoomHandler {
     }
 
     private JoinWaitingRoomHandler(Config config) {
-        this(WaitingRoomService.create(config), config.admins());
+        this(WaitingRoomService.create(config), Guards.of(config, SurgeProtection.of(config).joinWaitingRoom()), config.admins());
         Dependency.prepareInBackground(config, Dependency.REDIS);
     }
 
-    public JoinWaitingRoomHandler(WaitingRoomService rooms, Caller.AdminRule admins) {
-        super(rooms, admins);
+    public JoinWaitingRoomHandler(WaitingRoomService rooms, Guards guards, Caller.AdminRule admins) {
+        super(rooms, guards, admins);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.onsale.http.Caller;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
+import dev.onsale.http.Guards;
 import io.lettuce.core.RedisException;
 
 /** The shared edge of the waiting room's API routes: the room lives in Redis, so Redis down is a 503. */
@@ -13,7 +14,11 @@ abstract class WaitingRoomHandler extends ApiHandler {
     protected final WaitingRoomService rooms;
 
     WaitingRoomHandler(WaitingRoomService rooms, Caller.AdminRule admins) {
-        super(admins);
+        this(rooms, Guards.NONE, admins);
+    }
+
+    WaitingRoomHandler(WaitingRoomService rooms, Guards guards, Caller.AdminRule admins) {
+        super(admins, guards);
         this.rooms = rooms;
     }
 

@@ -175,6 +175,23 @@ public final class WaitingRoomService {
         };
     }
 
+    /**
+     * The place a status request checks in on, for that route's per-place limit: {@code user:event} of a queue token good
+     * for the path's event (verified in memory, no Redis), or empty when the request carries none. Per event, since each
+     * room asks its own pace of a fan who waits in two.
+     */
+    public Optional<String> placeOf(Guard.Request request) {
+        String token = request.query() == null ? null : request.query().get("token");
+        OptionalLong eventId = AdmissionGuard.eventInPath(request);
+        if (token == null || eventId.isEmpty()) {
+            return Optional.empty();
+        }
+        return switch (tokens.verify(token, AdmissionTokens.Kind.QUEUE, eventId.getAsLong(), Optional.empty())) {
+            case AdmissionTokens.Verification.Valid valid -> Optional.of(valid.claims().userId() + ":" + eventId.getAsLong());
+            case AdmissionTokens.Verification.Invalid invalid -> Optional.empty();
+        };
+    }
+
     public Stats stats(long eventId) {
         WaitingRoomStore.Counts counts = store.counts(eventId);
         if (counts.enabled()) {
@@ -269,9 +286,13 @@ public final class WaitingRoomService {
         return (long) Math.ceil(ahead / perSecond);
     }
 
-    /** Often near the front, seldom far back (a million fans polling every second would be a million calls a second), and always well within the stall window. */
+    /**
+     * Often near the front, seldom far back (a million fans polling every second would be a million calls a second), and always
+     * well within the stall window; never sooner than the poll interval, which is the pace the status route's per-user limit lets through.
+     */
     int pollAfterSeconds(long estimatedWaitSeconds) {
-        long ceiling = Math.max(1, Math.min(10, settings.stallWindow().toSeconds() / 3));
-        return (int) Math.clamp(estimatedWaitSeconds / 10, 1, ceiling);
+        long soonest = settings.pollInterval().toSeconds();
+        long ceiling = Math.max(soonest, Math.min(10, settings.stallWindow().toSeconds() / 3));
+        return (int) Math.clamp(estimatedWaitSeconds / 10, soonest, ceiling);
     }
 }

@@ -4,13 +4,17 @@ import dev.onsale.http.Caller;
 import dev.onsale.http.ApiException;
 import dev.onsale.http.ApiRequest;
 import dev.onsale.http.ApiResponse;
+import dev.onsale.http.Guards;
 import dev.onsale.platform.Config;
 import dev.onsale.platform.Dependency;
+import dev.onsale.protection.SurgeProtection;
 
 /**
  * {@code GET /api/v1/events/{event_id}/waiting-room/status?token=...}: checks in with the queue token
  * (which is the credential: no sign-in needed), and answers the place, the estimated wait, and once
- * admitted the access token. Triggered by the HTTP API.
+ * admitted the access token. Guarded by the place's check-in pace (the token's holder, per event) and the
+ * address's limit (failing closed); a request without a good token is answered 401 by the first.
+ * Triggered by the HTTP API.
  */
 public final class WaitingRoomStatusHandler extends WaitingRoomHandler {
 
@@ -19,12 +23,16 @@ public final class WaitingRoomStatusHandler extends WaitingRoomHandler {
     }
 
     private WaitingRoomStatusHandler(Config config) {
-        this(WaitingRoomService.create(config), config.admins());
+        this(config, WaitingRoomService.create(config));
         Dependency.prepareInBackground(config, Dependency.REDIS);
     }
 
-    public WaitingRoomStatusHandler(WaitingRoomService rooms, Caller.AdminRule admins) {
-        super(rooms, admins);
+    private WaitingRoomStatusHandler(Config config, WaitingRoomService rooms) {
+        this(rooms, Guards.of(config, SurgeProtection.of(config).waitingRoomStatus(rooms::placeOf)), config.admins());
+    }
+
+    public WaitingRoomStatusHandler(WaitingRoomService rooms, Guards guards, Caller.AdminRule admins) {
+        super(rooms, guards, admins);
     }
 
     @Override

@@ -48,7 +48,7 @@ class SampleEventsIT {
             Map.entry("GetSeatMapFunction", 200), Map.entry("CreateBookingFunction", 201), Map.entry("ListBookingsFunction", 200),
             Map.entry("GetBookingFunction", 404), Map.entry("ConfirmBookingFunction", 404), Map.entry("CancelBookingFunction", 404),
             Map.entry("EnableWaitingRoomFunction", 200), Map.entry("JoinWaitingRoomFunction", 200),
-            Map.entry("WaitingRoomStatusFunction", 403), Map.entry("WaitingRoomStatsFunction", 200),
+            Map.entry("WaitingRoomStatusFunction", 401), Map.entry("WaitingRoomStatsFunction", 200),
             Map.entry("DisableWaitingRoomFunction", 200), Map.entry("QueuePageFunction", 200), Map.entry("CacheStatsFunction", 200),
             Map.entry("RouteNotFoundFunction", 405), Map.entry("OpenApiFunction", 200), Map.entry("DocsPageFunction", 200),
             Map.entry("DocsAssetFunction", 200));

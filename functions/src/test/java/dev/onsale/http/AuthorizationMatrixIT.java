@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Who may call what: every route of template.yaml, called through the gateway in JWT mode (as API Gateway's
- * JWT authorizer would guard it) by six callers, against real data (an event, user A's bookings), and the
+ * JWT authorizer would guard it) by nine callers, against real data (an event, user A's bookings), and the
  * status each must get. A route of the template without a row here fails the test: nobody adds a route
  * without deciding who may call it. Every request also says {@code ?user_id=A}, which JWT mode ignores.
  */
@@ -34,11 +34,17 @@ class AuthorizationMatrixIT {
     /**
      * The callers, in the order each row calls them: the owner last, so the others meet A's booking untouched.
      * SCOPE_ONLY is a user whose token has the admin group's name as a scope and no groups: a scope describes a
-     * client, not a person, so it gets what any other user (B) gets on every route.
+     * client, not a person, so it gets what any other user (B) gets on every route. NO_SUB and EMPTY_SUB hold tokens
+     * the trusted issuer signed (the gateway lets them through) without a {@code sub}, or with an empty one: no
+     * usable caller, so they get what nobody gets on every route: 401 (from the route, as no per-user limit can count
+     * them and no user route can serve them) where a caller is needed, the public answer elsewhere.
      */
-    enum Who { NO_TOKEN, EXPIRED, FORGED, USER_B, SCOPE_ONLY, ADMIN, USER_A }
+    enum Who { NO_TOKEN, EXPIRED, FORGED, NO_SUB, EMPTY_SUB, USER_B, SCOPE_ONLY, ADMIN, USER_A }
 
-    /** Every 401 here comes from the gateway's authorizer, with API Gateway's own body. */
+    /** The callers whose tokens the gateway lets through though they name no usable user. */
+    private static final java.util.Set<Who> NO_USER = java.util.EnumSet.of(Who.NO_SUB, Who.EMPTY_SUB);
+
+    /** A 401 to any other caller comes from the gateway's authorizer, with API Gateway's own body. */
     private static final int UNAUTHORIZED = 401;
 
     /** A request of one cell. */
@@ -80,11 +86,11 @@ class AuthorizationMatrixIT {
                     },                                                          401, 403, 403, 200, 401, 401),
             row("POST /api/v1/events/{event_id}/waiting-room/join",             401, 200, 200, 200, 401, 401),
             // the queue token is the credential (no authorizer): whoever holds it checks in; what it
-            // yields, an access token, is bound to its user (WaitingRoomTokensJwtIT)
-            row("GET /api/v1/events/{event_id}/waiting-room/status", f -> {
-                        String queueToken = f.queueTokenOfA();
-                        return who -> get("/api/v1/events/" + f.event + "/waiting-room/status?token=" + queueToken);
-                    },                                                          200, 200, 200, 200, 200, 200),
+            // yields, an access token, is bound to its user (WaitingRoomTokensJwtIT). Each caller holds a fan's
+            // token of its own: check-ins are limited per place, and these come faster than a fan is asked to
+            row("GET /api/v1/events/{event_id}/waiting-room/status", f -> who ->
+                            get("/api/v1/events/" + f.event + "/waiting-room/status?token=" + f.queueTokenOfNewFan()),
+                                                                                200, 200, 200, 200, 200, 200),
             row("GET /api/v1/events/{event_id}/waiting-room/stats",             200, 200, 200, 200, 200, 200),
             row("GET /events/{event_id}/queue",                                 200, 200, 200, 200, 200, 200),
             row("GET /openapi.json",                                            200, 200, 200, 200, 200, 200),
@@ -125,7 +131,9 @@ class AuthorizationMatrixIT {
                 int expected = row.expected().get(who);
                 if (reply.status() != expected) {
                     wrong.add("%s as %s: %d, expected %d: %s".formatted(row.routeKey(), who, reply.status(), expected, reply.body()));
-                } else if (expected == UNAUTHORIZED && !"{\"message\":\"Unauthorized\"}".equals(reply.body())) {
+                } else if (expected == UNAUTHORIZED && NO_USER.contains(who) && !reply.body().contains("\"error\":\"unauthorized\"")) {
+                    wrong.add("%s as %s: a 401 not from the route: %s".formatted(row.routeKey(), who, reply.body()));
+                } else if (expected == UNAUTHORIZED && !NO_USER.contains(who) && !"{\"message\":\"Unauthorized\"}".equals(reply.body())) {
                     wrong.add("%s as %s: a 401 not from the gateway's authorizer: %s".formatted(row.routeKey(), who, reply.body()));
                 }
             }
@@ -206,7 +214,7 @@ class AuthorizationMatrixIT {
                            int none, int userA, int userB, int admin, int expired, int forged) {
         Map<Who, Integer> expected = new EnumMap<>(Who.class);
         expected.putAll(Map.of(Who.NO_TOKEN, none, Who.USER_A, userA, Who.USER_B, userB, Who.SCOPE_ONLY, userB, Who.ADMIN, admin,
-                Who.EXPIRED, expired, Who.FORGED, forged));
+                Who.EXPIRED, expired, Who.FORGED, forged, Who.NO_SUB, none, Who.EMPTY_SUB, none));
         return new Row(routeKey, calls, expected);
     }
 
@@ -229,7 +237,7 @@ class AuthorizationMatrixIT {
                 """.formatted(name);
     }
 
-    /** Real data on the JWT stack: users A and B, an admin, an event, and A's bookings and queue place. */
+    /** Real data on the JWT stack: users A and B, an admin, an event, A's bookings, and fans' places in its line. */
     final class Fixture {
         final String userA = "a-" + UUID.randomUUID().toString().substring(0, 8);
         final String userB = "b-" + UUID.randomUUID().toString().substring(0, 8);
@@ -245,6 +253,12 @@ class AuthorizationMatrixIT {
             ObjectNode scoped = JwtStack.tokens().claims("scope-" + userB, false, Instant.now(), Duration.ofHours(1))
                     .put("scope", "openid admin").put("scp", "admin");
             authorizations.put(Who.SCOPE_ONLY, "Bearer " + JwtStack.tokens().key().sign(JwtStack.tokens().key().header(), scoped));
+            // good tokens of the trusted issuer, for no one: without a sub, and with an empty one
+            ObjectNode noSub = JwtStack.tokens().claims("nobody", false, Instant.now(), Duration.ofHours(1));
+            noSub.remove("sub");
+            authorizations.put(Who.NO_SUB, "Bearer " + JwtStack.tokens().key().sign(JwtStack.tokens().key().header(), noSub));
+            ObjectNode emptySub = JwtStack.tokens().claims("", false, Instant.now(), Duration.ofHours(1));
+            authorizations.put(Who.EMPTY_SUB, "Bearer " + JwtStack.tokens().key().sign(JwtStack.tokens().key().header(), emptySub));
             // A's admin claims, expired; and A's admin claims signed by a key the gateway does not trust
             authorizations.put(Who.EXPIRED, "Bearer " + JwtStack.tokens().expiredToken(userA, true));
             ObjectNode claims = JwtStack.tokens().claims(userA, true, Instant.now(), Duration.ofHours(1));
@@ -277,9 +291,11 @@ class AuthorizationMatrixIT {
             return sharedBooking;
         }
 
-        String queueTokenOfA() {
+        /** The queue token of a fan who just joined the line of the fixture's event. */
+        String queueTokenOfNewFan() {
+            String fan = "fan-" + UUID.randomUUID().toString().substring(0, 8);
             Gateway.Reply joined = untilNot503(() -> api.post("/api/v1/events/" + event + "/waiting-room/join", "",
-                    "authorization", authorization(Who.USER_A)));
+                    "authorization", JwtStack.bearer(fan, false)));
             assertEquals(200, joined.status(), joined.body());
             return joined.json().get("token").asText();
         }

@@ -143,7 +143,7 @@ class ApiDocsIT {
                 api.get("/api/v1/events/" + eventId + "/waiting-room/stats").json());
         assertFits(description.operation("post", "/api/v1/events/{event_id}/waiting-room/join"), 200,
                 api.post("/api/v1/events/" + eventId + "/waiting-room/join?user_id=docs-fan", "").json());
-        assertFits(description.operation("get", "/api/v1/events/{event_id}/waiting-room/status"), 403,
+        assertFits(description.operation("get", "/api/v1/events/{event_id}/waiting-room/status"), 401,
                 api.get("/api/v1/events/" + eventId + "/waiting-room/status?token=wr1.forged.token").json());
         assertFits(description.operation("get", "/api/v1/cache/stats"), 200, api.get("/api/v1/cache/stats?user_id=docs-admin").json());
     }

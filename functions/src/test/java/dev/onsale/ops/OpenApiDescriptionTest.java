@@ -141,11 +141,18 @@ class OpenApiDescriptionTest {
 
     @Test
     void ratedRoutesDocumentTheirLimitsAndHeaders() {
-        for (String[] route : new String[][] {{"get", "/api/v1/events/{event_id}/seats"}, {"post", "/api/v1/bookings"},
-                {"post", "/api/v1/bookings/{booking_id}/confirm"}, {"post", "/api/v1/bookings/{booking_id}/cancel"}}) {
+        // method, path, then the policies its RateLimit headers name
+        for (String[] route : new String[][] {{"get", "/api/v1/events/{event_id}/seats", "seatmap", "seatmap-ip"},
+                {"post", "/api/v1/bookings", "booking", "booking-ip"},
+                {"post", "/api/v1/bookings/{booking_id}/confirm", "booking_change"}, {"post", "/api/v1/bookings/{booking_id}/cancel", "booking_change"},
+                {"post", "/api/v1/events/{event_id}/waiting-room/join", "waiting_room_join", "waiting_room_join-ip"},
+                {"get", "/api/v1/events/{event_id}/waiting-room/status", "waiting_room_status", "waiting_room_status-ip"}}) {
             ApiDescription.Operation operation = api.operation(route[0], route[1]);
             String description = operation.node().path("description").asText();
-            assertTrue(description.contains("Rate limits") && description.contains("a minute"), operation.routeKey() + ": limits not described");
+            assertTrue(description.contains("Rate limits"), operation.routeKey() + ": limits not described");
+            for (String policy : java.util.Arrays.copyOfRange(route, 2, route.length)) {
+                assertTrue(description.contains("`" + policy + "`"), operation.routeKey() + ": policy " + policy + " not described");
+            }
             JsonNode tooMany = api.resolve(operation.node().path("responses").path("429"));
             assertTrue(tooMany.path("headers").has("Retry-After"), operation.routeKey() + ": 429 without Retry-After");
             assertTrue(tooMany.path("headers").has("RateLimit-Policy"), operation.routeKey() + ": 429 without RateLimit-Policy");

@@ -64,6 +64,34 @@ class ConfigTest {
     }
 
     @Test
+    void theWaitingRoomsLimitsComeFromTheEnvironmentWithDocumentedDefaults() {
+        Config defaults = Config.from(Map.<String, String>of()::get);
+        assertEquals(new Config.Rate(10, Duration.ofMinutes(1)), defaults.protection().waitingRoomJoinPerUser());
+        assertEquals(new Config.Rate(60, Duration.ofSeconds(10)), defaults.protection().waitingRoomJoinPerIp());
+        assertEquals(new Config.Rate(200, Duration.ofSeconds(10)), defaults.protection().waitingRoomStatusPerIp());
+        assertEquals(Duration.ofSeconds(1), defaults.waitingRoom().pollInterval());
+        assertEquals(new Config.Rate(3, Duration.ofSeconds(3)), defaults.protection().waitingRoomStatusPerUser(),
+                "one check-in a second, three at once");
+
+        Config set = Config.from(Map.of(
+                "WAITING_ROOM_JOIN_LIMIT_PER_IP", "500/60",
+                "WAITING_ROOM_POLL_SECONDS", "2",
+                "WAITING_ROOM_STATUS_BURST", "5")::get);
+        assertEquals(new Config.Rate(500, Duration.ofMinutes(1)), set.protection().waitingRoomJoinPerIp());
+        assertEquals(Duration.ofSeconds(2), set.waitingRoom().pollInterval());
+        assertEquals(new Config.Rate(5, Duration.ofSeconds(10)), set.protection().waitingRoomStatusPerUser(),
+                "the status limit follows the poll interval: one check-in every 2 s, five at once");
+    }
+
+    @Test
+    void aPollIntervalOrStatusBurstBelowOneFailsNamingTheVariable() {
+        for (String name : new String[] {"WAITING_ROOM_POLL_SECONDS", "WAITING_ROOM_STATUS_BURST"}) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Config.from(Map.of(name, "0")::get), name);
+            assertTrue(e.getMessage().contains(name), e.getMessage());
+        }
+    }
+
+    @Test
     void aMalformedRateFailsNamingTheVariable() {
         for (String bad : new String[] {"20", "20/", "x/60", "0/60", "20/0"}) {
             IllegalStateException e = assertThrows(IllegalStateException.class,

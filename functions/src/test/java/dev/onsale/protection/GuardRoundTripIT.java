@@ -128,6 +128,28 @@ class GuardRoundTripIT {
     }
 
     @Test
+    void joiningAndCheckingInCostOneScriptCallPerSlot() {
+        SurgeProtection protection = new TestSettings().protection();
+        Guards join = new Guards(redis, Duration.ofSeconds(1), protection.joinWaitingRoom());
+        // the place is whatever the route names; here the user's own id, as a place of the one event
+        Guards status = new Guards(redis, Duration.ofSeconds(1), protection.waitingRoomStatus(request -> request.userId().map(u -> u + ":1")));
+        join.check(nextRequest("join"));
+        status.check(nextRequest("status"));
+
+        resetCounts();
+        for (int i = 0; i < 10; i++) {
+            assertInstanceOf(Guard.Verdict.Pass.class, join.check(nextRequest("join")));
+            assertInstanceOf(Guard.Verdict.Pass.class, status.check(nextRequest("status")));
+        }
+        assertCost(40, "join and status: the user's (or place's) script and the address's, each");
+
+        resetCounts();
+        Guard.Verdict nobody = status.check(new Guard.Request("status", Optional.empty(), "198.51.100.9", Map.of(), Map.of(), Map.of()));
+        assertEquals(401, assertInstanceOf(Guard.Verdict.Refuse.class, nobody).response().status());
+        assertCost(1, "a check-in naming no place: only the address is counted");
+    }
+
+    @Test
     void aServerThatForgotTheScriptsIsSentThemOnce() {
         Guards seatMap = new Guards(redis, Duration.ofSeconds(1), new TestSettings().protection().seatMap());
         seatMap.check(nextRequest("seat map"));

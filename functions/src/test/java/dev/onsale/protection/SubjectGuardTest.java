@@ -112,4 +112,48 @@ class SubjectGuardTest {
         assertEquals(List.of("600000"), List.of(count.args()));
         assertTrue(user.afterAnswer(request("1", "x"), ApiResponse.error(409, "seats_unavailable", "")).isEmpty());
     }
+
+    @Test
+    void joiningCountsTheSignedInUserAndTheAddress() {
+        List<Guard> join = new TestSettings().protection().joinWaitingRoom();
+        Guard.Request request = request("7", "127.0.0.9");
+        assertEquals(List.of("LIMITER:user:{7}:waiting_room_join"), List.of(join.get(0).prepare(request).orElseThrow().keys()));
+        assertEquals(List.of("LIMITER:ip:{127.0.0.9}:waiting_room_join"), List.of(join.get(1).prepare(request).orElseThrow().keys()));
+        var refused = assertInstanceOf(Guard.Verdict.Refuse.class, join.get(0).decide(request(null, "127.0.0.9"), null));
+        assertEquals(401, refused.response().status());
+        assertEquals(Optional.of("unauthorized"), refused.response().error());
+        ApiResponse closed = assertInstanceOf(Guard.Verdict.Refuse.class, join.get(0).whenRedisUnavailable(request),
+                "a flood must not pass by slowing Redis down").response();
+        assertEquals(503, closed.status());
+        assertEquals("1", closed.headers().get("retry-after"));
+    }
+
+    @Test
+    void checkingInCountsThePlaceTheRouteNamesAtOneCheckInPerPollInterval() {
+        Map<String, String> places = Map.of("good-token", "7:42");
+        List<Guard> status = new TestSettings().protection().waitingRoomStatus(r -> Optional.ofNullable(places.get(r.query().get("token"))));
+        Guard.Request request = new Guard.Request("GET /api/v1/events/{event_id}/waiting-room/status", Optional.empty(), "127.0.0.9",
+                Map.of("event_id", "42"), Map.of(), Map.of("token", "good-token"));
+        Guard.RedisCall place = status.get(0).prepare(request).orElseThrow();
+        assertEquals(List.of("LIMITER:user:{7:42}:waiting_room_status"), List.of(place.keys()));
+        RateLimit pace = new RateLimit("waiting_room_status", Subject.USER, new TestSettings().waitingRoomStatusPerUser);
+        assertEquals(1_000_000, pace.emissionIntervalMicros(), "one check-in a second");
+        assertEquals(3_000_000, pace.burstMicros(), "three at once");
+        assertEquals(List.of("LIMITER:ip:{127.0.0.9}:waiting_room_status"), List.of(status.get(1).prepare(request).orElseThrow().keys()));
+        var pass = assertInstanceOf(Guard.Verdict.Pass.class, status.get(0).decide(request, List.of(0L, "", 0L, 2L, 1_000_000L, 0L)));
+        assertEquals("\"waiting_room_status\";q=3;w=3", pass.headers().get("ratelimit-policy"));
+    }
+
+    @Test
+    void checkingInWithoutAGoodTokenNamesNoPlaceAndIs401() {
+        List<Guard> status = new TestSettings().protection().waitingRoomStatus(r -> Optional.empty());
+        Guard.Request request = new Guard.Request("GET /api/v1/events/{event_id}/waiting-room/status", Optional.of("7"), "127.0.0.9",
+                Map.of("event_id", "42"), Map.of(), Map.of("token", "wr1.forged"));
+        assertTrue(status.get(0).prepare(request).isEmpty(), "nothing to count, even for a signed-in caller: the token names the place");
+        ApiResponse refused = assertInstanceOf(Guard.Verdict.Refuse.class, status.get(0).decide(request, null)).response();
+        assertEquals(401, refused.status());
+        assertEquals(Optional.of("unauthorized"), refused.error());
+        assertTrue(refused.body().contains("Join again"), refused.body());
+        assertTrue(status.get(1).prepare(request).isPresent(), "the address is counted all the same");
+    }
 }

@@ -10,6 +10,10 @@ final class TestSettings {
     Config.Rate bookingPerUser = new Config.Rate(10, Duration.ofMinutes(1));
     Config.Rate bookingPerIp = new Config.Rate(600, Duration.ofMinutes(1));
     Config.Rate bookingChangePerUser = new Config.Rate(20, Duration.ofMinutes(1));
+    Config.Rate waitingRoomJoinPerUser = new Config.Rate(10, Duration.ofMinutes(1));
+    Config.Rate waitingRoomJoinPerIp = new Config.Rate(60, Duration.ofSeconds(10));
+    Config.Rate waitingRoomStatusPerUser = Config.Rate.paced(Duration.ofSeconds(1), 3);
+    Config.Rate waitingRoomStatusPerIp = new Config.Rate(200, Duration.ofSeconds(10));
     int seatChecksPerMinute = 30;
     int seatChecksPerHour = 600;
     int bookingAttemptsPerHour = 40;
@@ -41,6 +45,7 @@ final class TestSettings {
 
     Config.Protection build() {
         return new Config.Protection(seatMapPerUser, seatMapPerIp, bookingPerUser, bookingPerIp, bookingChangePerUser,
+                waitingRoomJoinPerUser, waitingRoomJoinPerIp, waitingRoomStatusPerUser, waitingRoomStatusPerIp,
                 seatChecksPerMinute, seatChecksPerHour, bookingAttemptsPerHour, failedHolds, failedHoldsWindow,
                 fastBookings, humanInterval, coolingOff, longestCoolingOff, strikesKept, guardTimeout);
     }

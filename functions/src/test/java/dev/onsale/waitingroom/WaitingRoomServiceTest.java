@@ -38,14 +38,28 @@ class WaitingRoomServiceTest {
 
     @Test
     void checkInsComeSoonerNearTheFrontAndAlwaysWithinTheStallWindow() {
-        Config.WaitingRoom settings = new Config.WaitingRoom("s".repeat(32), Duration.ofSeconds(30), Duration.ofDays(1), 100,
-                Duration.ofMinutes(5));
-        WaitingRoomService service = new WaitingRoomService(null, new AdmissionTokens(settings.secret(), Clock.systemUTC()),
-                settings, Clock.systemUTC());
+        WaitingRoomService service = serviceWith(Duration.ofSeconds(30), Duration.ofSeconds(1));
         assertEquals(1, service.pollAfterSeconds(0));
         assertEquals(3, service.pollAfterSeconds(35));
         assertEquals(10, service.pollAfterSeconds(3_600));
         assertTrue(service.pollAfterSeconds(1_000_000) * 3 <= 30);
+    }
+
+    @Test
+    void checkInsAreNeverAskedSoonerThanThePollInterval() {
+        // the pace the status route's per-user limit lets through: asking for less would have it refuse honest fans
+        WaitingRoomService service = serviceWith(Duration.ofSeconds(30), Duration.ofSeconds(4));
+        assertEquals(4, service.pollAfterSeconds(0));
+        assertEquals(5, service.pollAfterSeconds(55));
+        assertEquals(10, service.pollAfterSeconds(3_600));
+        assertEquals(12, serviceWith(Duration.ofSeconds(30), Duration.ofSeconds(12)).pollAfterSeconds(3_600),
+                "a poll interval above the usual ceiling wins");
+    }
+
+    private static WaitingRoomService serviceWith(Duration stallWindow, Duration pollInterval) {
+        Config.WaitingRoom settings = new Config.WaitingRoom("s".repeat(32), stallWindow, Duration.ofDays(1), 100,
+                Duration.ofMinutes(5), pollInterval);
+        return new WaitingRoomService(null, new AdmissionTokens(settings.secret(), Clock.systemUTC()), settings, Clock.systemUTC());
     }
 
     @Test

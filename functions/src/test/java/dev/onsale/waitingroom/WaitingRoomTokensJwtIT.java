@@ -84,8 +84,8 @@ class WaitingRoomTokensJwtIT {
         String queueA = queueToken(event1, bearerA);
         assertEquals(403, seats(event1, bearerA, queueA).status(), "a queue token does not open the seat map");
         Gateway.Reply elsewhere = api.get("/api/v1/events/" + event2 + "/waiting-room/status?token=" + queueA);
-        assertEquals(403, elsewhere.status());
-        assertEquals("invalid_token", elsewhere.json().get("error").asText());
+        assertEquals(401, elsewhere.status(), "not a token for this room: no place to check in on");
+        assertEquals("unauthorized", elsewhere.json().get("error").asText());
     }
 
     @Test

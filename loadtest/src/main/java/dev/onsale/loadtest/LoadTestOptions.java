@@ -38,7 +38,7 @@ record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate
               --bots         users over their limits, on addresses of their own (default 16)
               --seats        seats of the on-sale event (default 2,000)
               --mix          weights of: seatmap (a fan reads the seat map), overlimit (a bot reads it),
-                             queue (join the waiting room of a second event, check in every second, read
+                             queue (join the waiting room of a second event, check in as it asks, read
                              its seat map once admitted), hold (a new buyer holds 1-4 random seats, then
                              confirms 80%, cancels 10%), stats (waiting-room stats), notfound (gateway 404)
               --url          a running stack (scripts/dev) instead of a stack of its own; it must be in dev

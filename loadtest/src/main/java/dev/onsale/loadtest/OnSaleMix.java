@@ -140,18 +140,37 @@ final class OnSaleMix {
                 "/api/v1/events/" + queueEvent + "/waiting-room/join?user_id=" + fan, null));
         String token = joined == null ? "" : joined.path("token").asText("");
         String access = joined == null ? "" : joined.path("access_token").asText("");
+        long waitSeconds = pollAfter(joined, null);
         for (int checkIn = 0; checkIn < 3 && access.isEmpty() && !token.isEmpty(); checkIn++) {
-            if (!pause(1_000)) {
+            if (!pause(waitSeconds * 1_000)) {
                 return;
             }
-            JsonNode status = json(call(Route.STATUS, System.nanoTime(), from, "GET", "/api/v1/events/" + queueEvent
-                    + "/waiting-room/status?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8), null));
+            HttpConnections.Response checkedIn = call(Route.STATUS, System.nanoTime(), from, "GET", "/api/v1/events/" + queueEvent
+                    + "/waiting-room/status?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8), null);
+            JsonNode status = json(checkedIn);
             access = status == null ? "" : status.path("access_token").asText("");
+            waitSeconds = pollAfter(status, checkedIn);
         }
         if (!access.isEmpty()) {
             call(Route.SEAT_MAP_ADMITTED, System.nanoTime(), from, "GET",
                     "/api/v1/events/" + queueEvent + "/seats?format=compact&user_id=" + fan, null,
                     "Accept-Encoding: gzip", "X-Waiting-Room-Token: " + access);
+        }
+    }
+
+    /**
+     * When a fan checks in next, as the room asks: {@code poll_after_seconds}, or {@code Retry-After} when refused
+     * (checking in sooner than asked is refused 429 per place), 1 s when neither says.
+     */
+    static long pollAfter(JsonNode answer, HttpConnections.Response response) {
+        if (answer != null && answer.path("poll_after_seconds").canConvertToLong()) {
+            return Math.max(1, answer.path("poll_after_seconds").asLong());
+        }
+        String retryAfter = response == null ? null : response.header("retry-after");
+        try {
+            return retryAfter == null ? 1 : Math.max(1, Long.parseLong(retryAfter.trim()));
+        } catch (NumberFormatException e) {
+            return 1;
         }
     }
 
