@@ -322,9 +322,11 @@ final class ScalperRun {
                         () -> out.println("  fans: no fan address held a seat"));
 
         out.printf("%nrefusals by code [rule] (answers of 400 or more, and waiting-room answers that send a caller back):%n");
-        out.printf("  %-62s %10s %10s  %s%n", "status code [rule]", "bots", "fans", "routes");
-        for (Refusals.Row row : sale.refusals.rows()) {
-            out.printf("  %-62s %,10d %,10d  %s%n", row.refusal().label(), row.bots(), row.fans(),
+        List<Refusals.Row> rows = sale.refusals.rows();
+        int width = Math.max(30, rows.stream().mapToInt(row -> row.refusal().label().length()).max().orElse(0));
+        out.printf("  %-" + width + "s %10s %10s  %s%n", "status code [rule]", "bots", "fans", "routes");
+        for (Refusals.Row row : rows) {
+            out.printf("  %-" + width + "s %,10d %,10d  %s%n", row.refusal().label(), row.bots(), row.fans(),
                     row.routes().stream().map(route -> route.label.replaceAll("\\s+", " ")).collect(Collectors.joining("; ")));
         }
 
