@@ -22,7 +22,7 @@ record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate
                                     [--rate N | --concurrency N] [--users N] [--addresses N] [--seats N]
                                     [--mix seatmap=85,overlimit=3,queue=5,hold=3,stats=4,notfound=0]
                                     [--churn N] [--quiet-window 5s] [--url URL [--redis-port N]]
-                                    [--bot-addresses N] [--max-concurrent N] [--session 120s] [--auth jwt|dev]
+                                    [--bot-addresses N] [--max-concurrent N] [--session 60s] [--auth jwt|dev]
                                     [--stack-java-options "..."]
               --mode         onsale (default): the on-sale mix at 2,000 req/s; seatmap: seat-map reads only at
                              10,000 req/s (the goal); trivial: the gateway's own 404 (no function) at 10,000 req/s;
@@ -60,8 +60,9 @@ record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate
               --redis-port   stadium with --url: the stack's Redis port on 127.0.0.1 (its own stack's is in its log)
               --bot-addresses  scalpers: source addresses the bots share, 127.0.9.1 on (default 8); the fans'
                                --addresses are 127.1.x.y
-              --max-concurrent scalpers: the waiting room's sessions at once (default 100, the template's default)
-              --session        scalpers: how long a waiting-room session lasts (default 120s)
+              --max-concurrent scalpers: the waiting room's sessions at once (default 1,000: at the template's 100, the
+                               500 bots ahead in line keep every fan out of a 3-minute sale)
+              --session        scalpers: how long a waiting-room session lasts (default 60s)
               --auth           scalpers: jwt (default: bearer tokens of the local issuer; a stack of its own runs
                                in JWT mode, a --url stack must: scripts/dev --auth jwt) or dev (?user_id=)
               --jwt-keys       scalpers in JWT mode: the local issuer's key directory (default .onsale/jwt, as
@@ -78,8 +79,8 @@ record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate
         Integer addresses = null;
         Integer bots = null;
         int botAddresses = 8;
-        int maxConcurrent = 100;
-        Duration session = Duration.ofSeconds(120);
+        int maxConcurrent = 1_000;
+        Duration session = Duration.ofSeconds(60);
         String auth = "jwt";
         Path jwtKeys = Path.of(".onsale", "jwt");
         int seats = 2_000;

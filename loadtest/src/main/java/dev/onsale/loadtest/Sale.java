@@ -7,13 +7,16 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.random.RandomGenerator;
 
 /**
@@ -48,6 +51,7 @@ final class Sale {
     final HeldSeats held = new HeldSeats();
     final AtomicInteger inFlight = new AtomicInteger();
     private final Set<String> buyers = ConcurrentHashMap.newKeySet();
+    private final Map<Crowd.Side, LongAdder> admissions = new EnumMap<>(Crowd.Side.class);
     private final AtomicLong nextKey = new AtomicLong();
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -55,6 +59,14 @@ final class Sale {
         this.http = http;
         this.credentials = credentials;
         this.eventId = eventId;
+        for (Crowd.Side side : Crowd.Side.values()) {
+            admissions.put(side, new LongAdder());
+        }
+    }
+
+    /** Joins and check-ins of {@code side} that answered admitted. */
+    long admissions(Crowd.Side side) {
+        return admissions.get(side).sum();
     }
 
     boolean open() {
@@ -81,13 +93,19 @@ final class Sale {
     }
 
     Standing join(Crowd.Member member) {
-        return standing(call(member, Route.JOIN, "POST", "/api/v1/events/" + eventId + "/waiting-room/join", null), "");
+        Standing standing = standing(call(member, Route.JOIN, "POST", "/api/v1/events/" + eventId + "/waiting-room/join", null), "");
+        if (standing != null && standing.admitted()) {
+            admissions.get(member.side()).increment();
+        }
+        return standing;
     }
 
     Standing checkIn(Crowd.Member member, String queueToken) {
         Standing standing = standing(call(member, Route.STATUS, "GET", "/api/v1/events/" + eventId
                 + "/waiting-room/status?token=" + URLEncoder.encode(queueToken, StandardCharsets.UTF_8), null), queueToken);
-        if (standing != null && !standing.admitted() && !standing.queued()) {
+        if (standing != null && standing.admitted()) {
+            admissions.get(member.side()).increment();
+        } else if (standing != null && !standing.queued()) {
             refusals.count(member.side(), Route.STATUS, Refusals.Refusal.sentBack(standing.status()));
         }
         return standing;

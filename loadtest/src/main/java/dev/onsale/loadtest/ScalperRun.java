@@ -295,6 +295,8 @@ final class ScalperRun {
         out.printf("%-34s %,22d %,22d%n", "bookings confirmed", bought.get(Crowd.Side.BOTS)[1], bought.get(Crowd.Side.FANS)[1]);
         out.printf("%-34s %,22d %,22d%n", "seats still held at the end", sale.held.held(Crowd.Side.BOTS),
                 sale.held.held(Crowd.Side.FANS));
+        out.printf("%-34s %,22d %,22d%n", "waiting-room admissions", sale.admissions(Crowd.Side.BOTS),
+                sale.admissions(Crowd.Side.FANS));
         out.printf("%-34s %,22d %,22d%n", "requests", sale.refusals.requests(Crowd.Side.BOTS),
                 sale.refusals.requests(Crowd.Side.FANS));
         out.printf("%-34s %,22d %,22d%n", "refusals", sale.refusals.total(Crowd.Side.BOTS),

@@ -79,6 +79,8 @@ class ScalperRunTest {
         assertEquals(1_000, options.addresses());
         assertEquals(2_000, options.seats());
         assertEquals("jwt", options.auth());
+        assertEquals(1_000, options.maxConcurrent());
+        assertEquals(java.time.Duration.ofSeconds(60), options.session());
         assertEquals(java.time.Duration.ofMinutes(3), options.duration());
         assertEquals(16, LoadTestOptions.parse("--mode", "onsale").bots());
     }
