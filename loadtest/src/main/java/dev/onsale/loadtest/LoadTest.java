@@ -55,7 +55,11 @@ public final class LoadTest {
         }
         String commandLine = String.join(" ", args);
         try {
-            System.exit(options.mode().equals("stadium") ? StadiumRun.run(options, commandLine) : run(options, commandLine));
+            System.exit(switch (options.mode()) {
+                case "stadium" -> StadiumRun.run(options, commandLine);
+                case "scalpers" -> ScalperRun.run(options, commandLine);
+                default -> run(options, commandLine);
+            });
         } catch (IOException e) {
             System.err.println("\nloadtest: " + e.getMessage());
             System.exit(1);
@@ -186,16 +190,23 @@ public final class LoadTest {
 
     /** An event of the given {@code sections} (a JSON array of name, rows, seats_per_row, price), created as a dev admin. */
     static long createEvent(HttpConnections http, InetAddress from, String name, String sections) throws IOException {
+        return createEvent(http, from, Credentials.dev(), ADMIN_USER, name, sections);
+    }
+
+    /** The same, created as {@code admin} signed in with {@code credentials}. */
+    static long createEvent(HttpConnections http, InetAddress from, Credentials credentials, String admin, String name,
+                            String sections) throws IOException {
         String body = "{\"name\":\"" + name + "\",\"venue\":\"Load Test Arena\",\"starts_at\":\""
                 + Instant.now().plus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS) + "\",\"sections\":" + sections + "}";
-        HttpConnections.Response created = http.post(from, "/api/v1/events?user_id=" + ADMIN_USER, body);
+        HttpConnections.Response created = http.post(from, credentials.target("/api/v1/events", admin), body,
+                credentials.headers(admin));
         if (created.status() != 201) {
             throw new IOException("creating an event answered " + created.status() + ": " + created.text());
         }
         return JSON.readTree(created.body()).path("id").asLong();
     }
 
-    private static String sections(int seats) {
+    static String sections(int seats) {
         int perRow = 50;
         int rows = Math.max(1, (seats + perRow - 1) / perRow);
         int floorRows = Math.max(1, rows / 2);

@@ -14,28 +14,35 @@ import java.util.Map;
 record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate, int concurrency, int users,
                        int addresses, int bots, int seats, Map<OnSaleMix.Action, Integer> mix, URI url,
                        Path template, Path codeJar, Path parameters, List<String> stackJavaOptions, Path stackLog,
-                       int maxInFlight, Long stackPid, int churn, Duration quietWindow, Integer redisPort) {
+                       int maxInFlight, Long stackPid, int churn, Duration quietWindow, Integer redisPort,
+                       int botAddresses, int maxConcurrent, Duration session, String auth, Path jwtKeys) {
 
     static final String USAGE = """
-            usage: scripts/loadtest [--mode onsale|seatmap|trivial|stadium] [--duration 30s] [--warmup 5s]
+            usage: scripts/loadtest [--mode onsale|seatmap|trivial|stadium|scalpers] [--duration 30s] [--warmup 5s]
                                     [--rate N | --concurrency N] [--users N] [--addresses N] [--seats N]
                                     [--mix seatmap=85,overlimit=3,queue=5,hold=3,stats=4,notfound=0]
                                     [--churn N] [--quiet-window 5s] [--url URL [--redis-port N]]
+                                    [--bot-addresses N] [--max-concurrent N] [--session 60s] [--auth jwt|dev]
                                     [--stack-java-options "..."]
               --mode         onsale (default): the on-sale mix at 2,000 req/s; seatmap: seat-map reads only at
                              10,000 req/s (the goal); trivial: the gateway's own 404 (no function) at 10,000 req/s;
                              stadium: a 50,000-seat event (sections A-J, 100 rows of 50), its compact map read in a
                              closed loop (--concurrency, default 64) while --churn holds a second change seats; reports
                              read latency, how soon the map shows each hold and sale, Redis bytes and EVALSHA calls
-                             per read, and the stack's DynamoDB Queries on the seats table (a full read is 250)
-              --duration     measured time, after --warmup (default 30s, 5s); 500ms, 30s, 2m
+                             per read, and the stack's DynamoDB Queries on the seats table (a full read is 250);
+                             scalpers: one on-sale of --seats (2,000) behind its waiting room, --bots (500) scalper
+                             accounts on --bot-addresses (8) at machine speed against --users (5,000) fans on
+                             --addresses (1,000) at human pace, through the JWT-mode gateway, for --duration (3m) or
+                             until sold out or every fan is done; reports who held and bought the seats, the peak
+                             of live held seats per address, every refusal by code and rule, and the oversell check
+              --duration     measured time, after --warmup (default 30s, 5s; scalpers: 3m, no warm-up); 500ms, 30s, 2m
               --rate         requests/s offered, open loop: latency counts from when each request was due
               --concurrency  closed loop instead: N virtual threads, each sending as soon as it has its answer
               --users        distinct fans reading the seat map, taken in turn (default 50,000: ~12 reads a
-                             minute each at 10,000/s, under the per-user limit of 20)
+                             minute each at 10,000/s, under the per-user limit of 20; scalpers: 5,000 fans)
               --addresses    distinct source addresses 127.10.x.y the fans are spread over (default 1,024:
-                             under the per-address limit of 600/min at 10,000/s)
-              --bots         users over their limits, on addresses of their own (default 16)
+                             under the per-address limit of 600/min at 10,000/s; scalpers: 1,000)
+              --bots         users over their limits, on addresses of their own (default 16; scalpers: 500)
               --seats        seats of the on-sale event (default 2,000)
               --mix          weights of: seatmap (a fan reads the seat map), overlimit (a bot reads it),
                              queue (join the waiting room of a second event, check in as it asks, read
@@ -51,17 +58,31 @@ record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate
               --quiet-window stadium: reads with no churn after the measured window, for the unchanged map's Redis
                              cost (default 5s; 0 skips it)
               --redis-port   stadium with --url: the stack's Redis port on 127.0.0.1 (its own stack's is in its log)
+              --bot-addresses  scalpers: source addresses the bots share, 127.0.9.1 on (default 8); the fans'
+                               --addresses are 127.1.x.y
+              --max-concurrent scalpers: the waiting room's sessions at once (default 1,000: at the template's 100, the
+                               500 bots ahead in line keep every fan out of a 3-minute sale)
+              --session        scalpers: how long a waiting-room session lasts (default 60s)
+              --auth           scalpers: jwt (default: bearer tokens of the local issuer; a stack of its own runs
+                               in JWT mode, a --url stack must: scripts/dev --auth jwt) or dev (?user_id=)
+              --jwt-keys       scalpers in JWT mode: the local issuer's key directory (default .onsale/jwt, as
+                               scripts/dev --auth jwt and scripts/token use)
             """;
 
     static LoadTestOptions parse(String... args) {
         String mode = "onsale";
-        Duration duration = Duration.ofSeconds(30);
         Duration warmup = Duration.ofSeconds(5);
         Integer rate = null;
         int concurrency = 0;
-        int users = 50_000;
-        int addresses = 1_024;
-        int bots = 16;
+        Duration duration = null;
+        Integer users = null;
+        Integer addresses = null;
+        Integer bots = null;
+        int botAddresses = 8;
+        int maxConcurrent = 1_000;
+        Duration session = Duration.ofSeconds(60);
+        String auth = "jwt";
+        Path jwtKeys = Path.of(".onsale", "jwt");
         int seats = 2_000;
         String mix = null;
         URI url = null;
@@ -90,6 +111,11 @@ record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate
                 case "--concurrency" -> concurrency = positive(option, value);
                 case "--users" -> users = positive(option, value);
                 case "--addresses" -> addresses = Math.min(positive(option, value), 250 * 250);
+                case "--bot-addresses" -> botAddresses = Math.min(positive(option, value), Crowd.MAX_BOT_ADDRESSES);
+                case "--max-concurrent" -> maxConcurrent = positive(option, value);
+                case "--session" -> session = duration(value);
+                case "--auth" -> auth = value;
+                case "--jwt-keys" -> jwtKeys = Path.of(value);
                 case "--bots" -> bots = positive(option, value);
                 case "--seats" -> seats = positive(option, value);
                 case "--mix" -> mix = value;
@@ -112,9 +138,23 @@ record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate
             case "onsale" -> mix("seatmap=85,overlimit=3,queue=5,hold=3,stats=4");
             case "seatmap" -> mix("seatmap=100");
             case "trivial" -> mix("notfound=100");
-            case "stadium" -> mix("seatmap=100");
-            default -> throw new IllegalArgumentException("--mode is onsale, seatmap, trivial or stadium, not " + mode);
+            case "stadium", "scalpers" -> mix("seatmap=100");
+            default -> throw new IllegalArgumentException("--mode is onsale, seatmap, trivial, stadium or scalpers, not " + mode);
         };
+        boolean scalpers = mode.equals("scalpers");
+        if (scalpers && rate != null) {
+            throw new IllegalArgumentException("--mode scalpers paces its actors itself: no --rate");
+        }
+        if (!auth.equals("jwt") && !auth.equals("dev")) {
+            throw new IllegalArgumentException("--auth is jwt or dev, not " + auth);
+        }
+        if (session.toSeconds() < 1) {
+            throw new IllegalArgumentException("--session is at least 1s");
+        }
+        duration = duration != null ? duration : scalpers ? Duration.ofMinutes(3) : Duration.ofSeconds(30);
+        users = users != null ? users : scalpers ? 5_000 : 50_000;
+        addresses = addresses != null ? addresses : scalpers ? 1_000 : 1_024;
+        bots = bots != null ? bots : scalpers ? 500 : 16;
         if (mode.equals("stadium")) {
             if (rate != null) {
                 throw new IllegalArgumentException("--mode stadium reads in a closed loop: give --concurrency, not --rate");
@@ -127,7 +167,7 @@ record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate
         int offered = rate != null ? rate : mode.equals("onsale") ? 2_000 : 10_000;
         return new LoadTestOptions(mode, duration, warmup, offered, concurrency, users, addresses, bots, seats, weights,
                 url, template, codeJar, parameters, List.copyOf(stackJavaOptions), stackLog, maxInFlight, stackPid, churn,
-                quietWindow, redisPort);
+                quietWindow, redisPort, botAddresses, maxConcurrent, session, auth, jwtKeys);
     }
 
     boolean openLoop() {

@@ -10,7 +10,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,6 +19,13 @@ import java.util.concurrent.Semaphore;
 /** Reads the event's seat map and every buyer's bookings through the API and runs {@link OversellCheck}. */
 final class OversellAudit {
 
+    /** What the API answered: each seat's status, and each buyer's bookings of the event. */
+    record Findings(Map<Integer, String> seats, Map<String, List<OversellCheck.BookingRecord>> bookingsByUser) {
+        List<OversellCheck.BookingRecord> bookings() {
+            return bookingsByUser.values().stream().flatMap(List::stream).toList();
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Longer than the seat map's fresh + stale periods (500 + 500 ms): the next read rebuilds from DynamoDB. */
     private static final long SEAT_MAP_SETTLE_MS = 1_200;
@@ -26,24 +33,41 @@ final class OversellAudit {
     private final HttpConnections http;
     private final InetAddress auditorAddress;
     private final String auditorUser;
+    private final Credentials credentials;
 
+    /** An audit in dev mode ({@code ?user_id=}). */
     OversellAudit(HttpConnections http, InetAddress auditorAddress, String auditorUser) {
+        this(http, auditorAddress, auditorUser, Credentials.dev());
+    }
+
+    /** An audit that reads each buyer's bookings signed in as that buyer with {@code credentials}. */
+    OversellAudit(HttpConnections http, InetAddress auditorAddress, String auditorUser, Credentials credentials) {
         this.http = http;
         this.auditorAddress = auditorAddress;
         this.auditorUser = auditorUser;
+        this.credentials = credentials;
     }
 
     OversellCheck.Result run(long eventId, Collection<String> buyers) throws IOException, InterruptedException {
+        return check(read(eventId, buyers));
+    }
+
+    static OversellCheck.Result check(Findings findings) {
+        return OversellCheck.check(findings.seats(), findings.bookings(), Instant.now());
+    }
+
+    /** The seat map once it has settled, then every buyer's bookings of the event. */
+    Findings read(long eventId, Collection<String> buyers) throws IOException, InterruptedException {
         Thread.sleep(SEAT_MAP_SETTLE_MS);
         Map<Integer, String> seats = seatMap(eventId);
-        List<OversellCheck.BookingRecord> bookings = bookings(eventId, buyers);
-        return OversellCheck.check(seats, bookings, Instant.now());
+        return new Findings(seats, bookings(eventId, buyers));
     }
 
     private Map<Integer, String> seatMap(long eventId) throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             HttpConnections.Response response = http.get(auditorAddress,
-                    "/api/v1/events/" + eventId + "/seats?format=full&user_id=" + auditorUser);
+                    credentials.target("/api/v1/events/" + eventId + "/seats?format=full", auditorUser),
+                    credentials.headers(auditorUser));
             if (response.status() >= 500 && attempt < 10) {
                 Thread.sleep(1_000); // busy (e.g. still rebuilding after an overload): the answer will come
                 continue;
@@ -64,9 +88,9 @@ final class OversellAudit {
         }
     }
 
-    private List<OversellCheck.BookingRecord> bookings(long eventId, Collection<String> buyers)
+    private Map<String, List<OversellCheck.BookingRecord>> bookings(long eventId, Collection<String> buyers)
             throws IOException, InterruptedException {
-        ConcurrentLinkedQueue<OversellCheck.BookingRecord> found = new ConcurrentLinkedQueue<>();
+        Map<String, List<OversellCheck.BookingRecord>> found = new ConcurrentHashMap<>();
         Semaphore parallel = new Semaphore(32);
         List<Future<?>> reads = new ArrayList<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -74,7 +98,9 @@ final class OversellAudit {
                 parallel.acquire();
                 reads.add(executor.submit(() -> {
                     try {
-                        readBookings(eventId, buyer, found);
+                        List<OversellCheck.BookingRecord> own = new ArrayList<>();
+                        readBookings(eventId, buyer, own);
+                        found.put(buyer, own);
                     } finally {
                         parallel.release();
                     }
@@ -89,17 +115,17 @@ final class OversellAudit {
                 }
             }
         }
-        return new ArrayList<>(found);
+        return found;
     }
 
     private void readBookings(long eventId, String user, Collection<OversellCheck.BookingRecord> found) throws IOException {
         String before = null;
         do {
-            String target = "/api/v1/bookings?limit=100&user_id=" + user + (before == null ? "" : "&before=" + before);
-            HttpConnections.Response response = http.get(auditorAddress, target);
+            String target = credentials.target("/api/v1/bookings?limit=100" + (before == null ? "" : "&before=" + before), user);
+            HttpConnections.Response response = http.get(auditorAddress, target, credentials.headers(user));
             for (int attempt = 1; response.status() >= 500 && attempt < 5; attempt++) {
                 sleep(attempt * 500L);
-                response = http.get(auditorAddress, target);
+                response = http.get(auditorAddress, target, credentials.headers(user));
             }
             if (response.status() != 200) {
                 throw new IOException("bookings of " + user + " answered " + response.status() + ": " + response.text());

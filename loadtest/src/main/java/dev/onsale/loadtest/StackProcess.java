@@ -39,6 +39,13 @@ final class StackProcess implements AutoCloseable {
      */
     static StackProcess start(Path template, Path codeJar, Path parameters, List<String> jvmOptions, Path log,
                               Optional<Path> sdkCalls) throws IOException, InterruptedException {
+        return start(template, codeJar, parameters, jvmOptions, List.of(), log, sdkCalls);
+    }
+
+    /** @param stackArguments more of the stack's own arguments, e.g. {@code --auth jwt --jwt-keys DIR} */
+    static StackProcess start(Path template, Path codeJar, Path parameters, List<String> jvmOptions,
+                              List<String> stackArguments, Path log, Optional<Path> sdkCalls)
+            throws IOException, InterruptedException {
         for (Path required : List.of(template, codeJar, parameters)) {
             if (!Files.isRegularFile(required)) {
                 throw new IOException(required + " does not exist (build first: scripts/loadtest does)");
@@ -58,8 +65,9 @@ final class StackProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         sdkCalls.ifPresent(file -> command.add("-D" + SdkCallCounter.FILE_PROPERTY + "=" + file.toAbsolutePath()));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.onsale.localstack.Main",
-                "--template", template.toString(), "--code-jar", codeJar.toString(), "--port", String.valueOf(port),
-                "--parameter-overrides"));
+                "--template", template.toString(), "--code-jar", codeJar.toString(), "--port", String.valueOf(port)));
+        command.addAll(stackArguments);
+        command.add("--parameter-overrides");
         for (String line : Files.readAllLines(parameters)) {
             String pair = line.strip();
             if (!pair.isEmpty() && !pair.startsWith("#")) {
