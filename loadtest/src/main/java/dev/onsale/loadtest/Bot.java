@@ -108,8 +108,9 @@ final class Bot implements Runnable {
             return;
         }
         switch (Sale.error(answer)) {
-            case "seats_unavailable" -> map = null;
-            case "hold_limit_reached" -> {
+            case "seats_unavailable", "rehold_cooldown" -> map = null; // other seats, from a fresh map
+            // at a limit with holds of its own, a scalper makes the most of them: pays, renews or drops one
+            case "hold_limit_reached", "ticket_limit_reached", "address_hold_limit_reached", "hold_time_exhausted" -> {
                 if (!mine.isEmpty()) {
                     takeTurn();
                 }
