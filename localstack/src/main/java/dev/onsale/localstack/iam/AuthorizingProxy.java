@@ -110,8 +110,8 @@ public final class AuthorizingProxy implements HttpHandler {
                         Decision decision) throws IOException {
         String what = role.functionLogicalId() + " " + refused;
         if (reported.add(what)) {
-            log.warn("IAM: {} may not {} ({}; its Policies in the template do not grant it)", role.functionLogicalId(), refused,
-                    decision == Decision.EXPLICITLY_DENIED ? "explicitly denied" : "not allowed");
+            log.warn("IAM: {} may not {} ({}); refused with AccessDenied, as AWS would", role.functionLogicalId(), refused,
+                    decision == Decision.EXPLICITLY_DENIED ? "a Deny of its role's policies refuses it" : "no statement of its role's policies allows it");
         } else {
             log.debug("IAM: {} may not {}", role.functionLogicalId(), refused);
         }
