@@ -59,6 +59,14 @@ public record Config(
         }
     }
 
+    /** The same settings signing with other credentials (a test on a local stack doing another function's part). */
+    public Config withAccessKeys(Optional<AccessKeys> keys) {
+        return new Config(region, dynamoDbEndpoint, sqsEndpoint, keys, eventsTable, seatsTable, bookingsTable, idempotencyTable,
+                holdExpiryQueueUrl, redis, adminGroup, adminGroupsClaim, adminScope, seatMapFresh, seatMapRebuildWait,
+                seatMapRebuildLock, eventCache, maxSeatsPerEvent, holdTime, maxSeatsPerBooking, maxActiveHoldsPerEvent,
+                idempotencyTtl, writeAttempts, fairSale, payments, protection, waitingRoom, telemetry);
+    }
+
     /** Where Redis is and how to speak to it. */
     public record RedisSettings(String host, int port, boolean tls, boolean cluster, Duration timeout) {
     }
