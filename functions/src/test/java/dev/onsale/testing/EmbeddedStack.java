@@ -34,6 +34,7 @@ public final class EmbeddedStack implements ParameterResolver {
                     .authMode(AuthMode.DEV)
                     .devAdmin(true)
                     .pollers(true)
+                    .enforceIam(true) // each function may make only the calls template.yaml grants it, as in AWS
                     .build());
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "embedded-stack-stop"));
         }

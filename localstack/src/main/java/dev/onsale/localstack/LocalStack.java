@@ -367,33 +367,29 @@ public final class LocalStack implements AutoCloseable {
                 dynamoDbServer = null;
                 sqsServer = null;
             } else {
-                int dynamoDbPort = FreePorts.pick();
-                int sqsPort = FreePorts.pick();
-                dynamoDbEndpoint = URI.create("http://127.0.0.1:" + dynamoDbPort);
-                sqsEndpoint = URI.create("http://127.0.0.1:" + sqsPort);
-                dynamoDbServer = startup.submit(() -> DynamoDbLocalServer.start(dynamoDbPort));
-                sqsServer = startup.submit(() -> ElasticMqServer.start(sqsPort, options.region()));
+                dynamoDbServer = startup.submit(() -> FreePorts.startOnFreePort(DynamoDbLocalServer::start));
+                sqsServer = startup.submit(() -> FreePorts.startOnFreePort(port -> ElasticMqServer.start(port, options.region())));
             }
             steps.add(startup.submit(() -> {
+                if (dynamoDbServer != null) {
+                    dynamoDbEndpoint = dynamoDbServer.get().endpoint();
+                }
                 dynamoDb = DynamoDbClient.builder().endpointOverride(dynamoDbEndpoint)
                         .region(Region.of(options.region())).credentialsProvider(localCredentials())
                         .httpClientBuilder(ApacheHttpClient.builder()).build();
                 dynamoDbStreams = DynamoDbStreamsClient.builder().endpointOverride(dynamoDbEndpoint)
                         .region(Region.of(options.region())).credentialsProvider(localCredentials())
                         .httpClientBuilder(ApacheHttpClient.builder()).build();
-                if (dynamoDbServer != null) {
-                    dynamoDbServer.get();
-                }
                 createTables();
                 return null;
             }));
             steps.add(startup.submit(() -> {
+                if (sqsServer != null) {
+                    sqsEndpoint = sqsServer.get().endpoint();
+                }
                 sqs = SqsClient.builder().endpointOverride(sqsEndpoint)
                         .region(Region.of(options.region())).credentialsProvider(localCredentials())
                         .httpClientBuilder(ApacheHttpClient.builder()).build();
-                if (sqsServer != null) {
-                    sqsServer.get();
-                }
                 createQueues();
                 return null;
             }));
