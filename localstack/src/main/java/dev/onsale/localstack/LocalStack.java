@@ -83,7 +83,7 @@ public final class LocalStack implements AutoCloseable {
     private final ResourceArns resourceArns;
     private final Map<String, FunctionRole> rolesByFunction = new LinkedHashMap<>();
     private final Map<String, FunctionRole> rolesByAccessKey = new ConcurrentHashMap<>();
-    private final List<LocalHttpServer> iamProxies = new ArrayList<>();
+    private final List<AutoCloseable> iamProxies = new ArrayList<>();
     private URI functionsDynamoDbEndpoint;
     private URI functionsSqsEndpoint;
     private final List<EventSourcePoller> pollers = new ArrayList<>();
@@ -425,7 +425,10 @@ public final class LocalStack implements AutoCloseable {
 
     private URI startIamProxy(AuthorizingProxy proxy) {
         LocalHttpServer server = LocalHttpServer.bind(InetAddress.getLoopbackAddress(), 0, 1024);
-        iamProxies.add(server);
+        iamProxies.add(() -> {
+            server.close();
+            proxy.close();
+        });
         server.start(proxy);
         return URI.create("http://127.0.0.1:" + server.port());
     }

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * emulator unchanged but for the signature's key, which becomes the stack's, so that the emulator (which
  * keeps one database per key) sees one account.
  */
-public final class AuthorizingProxy implements HttpHandler {
+public final class AuthorizingProxy implements HttpHandler, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AuthorizingProxy.class);
     private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/");
@@ -165,6 +165,12 @@ public final class AuthorizingProxy implements HttpHandler {
         String json = "{\"__type\":\"com.amazon.coral.service#ServiceUnavailableException\",\"message\":\"the local "
                 + service + " did not answer: " + detail.replace("\\", "\\\\").replace("\"", "'") + "\"}";
         send(exchange, 503, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Ends its connections to the emulator; calls still in flight fail. */
+    @Override
+    public void close() {
+        client.shutdownNow();
     }
 
     private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {

@@ -1,6 +1,5 @@
 package dev.onsale.localstack.iam;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,11 +33,5 @@ public record IdentityPolicy(List<PolicyStatement> statements) {
 
     public Decision evaluate(AccessRequest request) {
         return evaluate(request.action(), request.resource());
-    }
-
-    IdentityPolicy plus(List<PolicyStatement> more) {
-        List<PolicyStatement> all = new ArrayList<>(statements);
-        all.addAll(more);
-        return new IdentityPolicy(all);
     }
 }
