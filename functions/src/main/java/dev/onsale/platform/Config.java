@@ -13,6 +13,7 @@ public record Config(
         String region,
         Optional<URI> dynamoDbEndpoint,
         Optional<URI> sqsEndpoint,
+        Optional<AccessKeys> accessKeys,
         String eventsTable,
         String seatsTable,
         String bookingsTable,
@@ -44,6 +45,26 @@ public record Config(
      */
     public dev.onsale.http.Caller.AdminRule admins() {
         return new dev.onsale.http.Caller.AdminRule(adminGroupsClaim, adminGroup, adminScope);
+    }
+
+    /**
+     * The credentials in the environment ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY},
+     * {@code AWS_SESSION_TOKEN}): the function's role session, as Lambda (or a local stack) sets them.
+     */
+    public record AccessKeys(String accessKeyId, String secretAccessKey, Optional<String> sessionToken) {
+        /** Never prints the secret parts. */
+        @Override
+        public String toString() {
+            return "AccessKeys[accessKeyId=" + accessKeyId + "]";
+        }
+    }
+
+    /** The same settings signing with other credentials (a test on a local stack doing another function's part). */
+    public Config withAccessKeys(Optional<AccessKeys> keys) {
+        return new Config(region, dynamoDbEndpoint, sqsEndpoint, keys, eventsTable, seatsTable, bookingsTable, idempotencyTable,
+                holdExpiryQueueUrl, redis, adminGroup, adminGroupsClaim, adminScope, seatMapFresh, seatMapRebuildWait,
+                seatMapRebuildLock, eventCache, maxSeatsPerEvent, holdTime, maxSeatsPerBooking, maxActiveHoldsPerEvent,
+                idempotencyTtl, writeAttempts, fairSale, payments, protection, waitingRoom, telemetry);
     }
 
     /** Where Redis is and how to speak to it. */
@@ -148,6 +169,7 @@ public record Config(
                 env.text("AWS_REGION", env.text("AWS_DEFAULT_REGION", "us-east-1")),
                 env.uri("AWS_ENDPOINT_URL_DYNAMODB").or(() -> env.uri("AWS_ENDPOINT_URL")),
                 env.uri("AWS_ENDPOINT_URL_SQS").or(() -> env.uri("AWS_ENDPOINT_URL")),
+                env.accessKeys(),
                 env.text("EVENTS_TABLE", "onsale-events"),
                 env.text("SEATS_TABLE", "onsale-seats"),
                 env.text("BOOKINGS_TABLE", "onsale-bookings"),
@@ -274,6 +296,13 @@ public record Config(
 
         Optional<URI> uri(String name) {
             return Optional.ofNullable(text(name, null)).map(URI::create);
+        }
+
+        Optional<AccessKeys> accessKeys() {
+            String id = text("AWS_ACCESS_KEY_ID", null);
+            String secret = text("AWS_SECRET_ACCESS_KEY", null);
+            return id == null || secret == null ? Optional.empty()
+                    : Optional.of(new AccessKeys(id, secret, Optional.ofNullable(text("AWS_SESSION_TOKEN", null))));
         }
 
         int integer(String name, int fallback) {

@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  */
 @ExtendWith(EmbeddedStack.class)
 class BookingContentionIT {
-    private final Config config = EmbeddedStack.config("CreateBookingFunction");
+    private final Config config = EmbeddedStack.adminConfig("CreateBookingFunction"); // one service doing several functions' parts
 
 
     /** Cancels the next {@code times} transactions with {@code code} before they reach DynamoDB. */

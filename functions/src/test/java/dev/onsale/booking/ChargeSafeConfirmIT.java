@@ -50,7 +50,7 @@ class ChargeSafeConfirmIT {
     private static final Duration PAYMENT_TIMEOUT = Duration.ofMillis(1_500);
 
     private final LocalStack stack;
-    private final Config config = EmbeddedStack.config("ConfirmBookingFunction");
+    private final Config config = EmbeddedStack.adminConfig("ConfirmBookingFunction"); // one service doing several functions' parts
     private final SimulatedPayments provider = SimulatedPayments.of(config);
 
     ChargeSafeConfirmIT(LocalStack stack) {

@@ -45,7 +45,7 @@ class FairOnSaleIT {
     private static final HoldLimits WIDE = new HoldLimits(100, 8, 100, Duration.ofSeconds(300), Duration.ofHours(10));
 
     private final LocalStack stack;
-    private final Config config = EmbeddedStack.config("CreateBookingFunction");
+    private final Config config = EmbeddedStack.adminConfig("CreateBookingFunction"); // one service doing several functions' parts
 
     FairOnSaleIT(LocalStack stack) {
         this.stack = stack;

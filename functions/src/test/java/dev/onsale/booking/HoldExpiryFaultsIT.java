@@ -50,7 +50,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 @ExtendWith(EmbeddedStack.class)
 class HoldExpiryFaultsIT {
     private final LocalStack stack;
-    private final Config config = EmbeddedStack.config("CreateBookingFunction");
+    private final Config config = EmbeddedStack.adminConfig("CreateBookingFunction"); // one service doing several functions' parts
 
     HoldExpiryFaultsIT(LocalStack stack) {
         this.stack = stack;

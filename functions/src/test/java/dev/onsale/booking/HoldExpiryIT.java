@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HoldExpiryIT {
     private final LocalStack stack;
     private final Gateway api;
-    private final Config config = EmbeddedStack.config("CreateBookingFunction");
+    private final Config config = EmbeddedStack.adminConfig("CreateBookingFunction"); // one service doing several functions' parts
 
     HoldExpiryIT(LocalStack stack) {
         this.stack = stack;

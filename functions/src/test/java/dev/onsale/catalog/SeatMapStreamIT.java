@@ -51,7 +51,7 @@ class SeatMapStreamIT {
 
     private final LocalStack stack;
     private final Gateway api;
-    private final Config config = EmbeddedStack.config("CreateBookingFunction");
+    private final Config config = EmbeddedStack.adminConfig("CreateBookingFunction"); // reads the table, and holds and expires in one service
     private final Redis redis = Redis.dedicated(config.redis());
     /** Readers spread over addresses of their own, so the per-address seat-map limit never answers for them. */
     private final List<Gateway> readers = new ArrayList<>();

@@ -132,9 +132,11 @@ class RedisRestartIT {
                     SurgeProtection.of(config).createBooking(CreateBookingHandler::isFailedHold).stream(),
                     Stream.of(WaitingRoomService.create(config).admissionGuard(AdmissionGuard.WhenRedisUnavailable.REFUSE,
                             HoldRequest::eventOf))).toList()), config.admins());
-            ConfirmBookingHandler confirms = new ConfirmBookingHandler(BookingService.create(config),
+            // each with its own function's credentials, so that each calls DynamoDB as its role allows
+            ConfirmBookingHandler confirms = new ConfirmBookingHandler(BookingService.create(EmbeddedStack.signedAs("ConfirmBookingFunction", config)),
                     Guards.of(config, SurgeProtection.of(config).changeBooking()), config.admins());
-            GetSeatMapHandler seatMaps = new GetSeatMapHandler(CatalogService.create(config), Guards.of(config, Stream.concat(
+            GetSeatMapHandler seatMaps = new GetSeatMapHandler(CatalogService.create(EmbeddedStack.signedAs("GetSeatMapFunction", config)),
+                    Guards.of(config, Stream.concat(
                     SurgeProtection.of(config).seatMap().stream(),
                     Stream.of(WaitingRoomService.create(config).admissionGuard(AdmissionGuard.WhenRedisUnavailable.PASS))).toList()),
                     config.admins());

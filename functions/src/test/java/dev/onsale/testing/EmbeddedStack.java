@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -33,16 +34,37 @@ public final class EmbeddedStack implements ParameterResolver {
                     .authMode(AuthMode.DEV)
                     .devAdmin(true)
                     .pollers(true)
+                    .enforceIam(true) // each function may make only the calls template.yaml grants it, as in AWS
                     .build());
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "embedded-stack-stop"));
         }
         return stack;
     }
 
-    /** The configuration a function of the template sees on the stack. */
+    /**
+     * The configuration a function of the template sees on the stack, its credentials included: what a test
+     * builds with it calls DynamoDB and SQS as that function, and only as its role allows (IAM is enforced).
+     */
     public static Config config(String functionLogicalId) {
         return Config.from(get().functionEnvironment(functionLogicalId)::get);
     }
+
+    /**
+     * A function's configuration signed with the stack's own credentials (the account's administrator, whom
+     * no policy restricts): for a test that wires one service to do what several functions do (hold, confirm
+     * and expire), or that reads and writes behind the functions' backs.
+     */
+    public static Config adminConfig(String functionLogicalId) {
+        return config(functionLogicalId).withAccessKeys(Optional.of(ADMINISTRATOR));
+    }
+
+    /** {@code config} signing as another function of the stack: a test's setup doing that function's part. */
+    public static Config signedAs(String functionLogicalId, Config config) {
+        return config.withAccessKeys(config(functionLogicalId).accessKeys());
+    }
+
+    /** The stack's own keys (its clients', and any key it did not give a function): allowed everything. */
+    private static final Config.AccessKeys ADMINISTRATOR = new Config.AccessKeys("local", "local", Optional.empty());
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {

@@ -38,11 +38,15 @@ public final class Events {
                 """.formatted(name, sections);
     }
 
-    /** Creates a {@link #concert} in-process, as the create-event function would, without a trip through the gateway. */
+    /**
+     * Creates a {@link #concert} in-process, as the create-event function would (with its credentials, on the
+     * tables and Redis of {@code config}), without a trip through the gateway.
+     */
     public static long create(Config config, String name, int floorRows) {
         try {
             NewEvent request = Json.MAPPER.readValue(concert(name, floorRows), NewEvent.class);
-            var created = (CatalogService.Creation.Created) CatalogService.create(config).create(request);
+            var created = (CatalogService.Creation.Created) CatalogService.create(EmbeddedStack.signedAs("CreateEventFunction", config))
+                    .create(request);
             return created.event().id();
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);

@@ -1,5 +1,13 @@
 package dev.onsale.localstack;
 
+import dev.onsale.localstack.iam.AuthorizingProxy;
+import dev.onsale.localstack.iam.EventSourcePermissions;
+import dev.onsale.localstack.iam.FunctionRole;
+import dev.onsale.localstack.iam.IdentityPolicy;
+import dev.onsale.localstack.iam.ResourceArns;
+import dev.onsale.localstack.iam.RolePolicies;
+import dev.onsale.localstack.iam.TemporaryCredentials;
+import java.net.InetAddress;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
@@ -39,6 +47,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@code lambda.env.<NAME>} system properties during its construction: see {@link LambdaEnvironment}.
  * The stack knows nothing of what the functions do.
  *
+ * <p>Unless {@link LocalStackOptions#enforceIam()} is off, each function gets credentials of its own and
+ * reaches DynamoDB and SQS through an {@link AuthorizingProxy} that allows only what the function's role
+ * (its {@code Policies}, as SAM makes the role) allows, and refuses the rest as AWS does; event source
+ * mappings whose function's role could not poll their source fail the start, as they fail a deploy.
+ *
  * <pre>{@code
  * try (LocalStack stack = LocalStack.start(LocalStackOptions.builder()
  *         .template(Path.of("../template.yaml")).port(0)
@@ -57,6 +70,8 @@ public final class LocalStack implements AutoCloseable {
             "ReaderEndPoint", "ConfigurationEndPoint", "ConfigurationEndpoint", "RedisEndpoint");
 
     private static final String HEADER_IDENTITY_SOURCE = "$request.header.";
+    /** The stack's own access key: its clients', and what the emulators see every call under. */
+    private static final String STACK_ACCESS_KEY = "local";
     private static final String DEFAULT_IDENTITY_SOURCE = HEADER_IDENTITY_SOURCE + "Authorization";
 
     private final LocalStackOptions options;
@@ -65,6 +80,12 @@ public final class LocalStack implements AutoCloseable {
     private final IntrinsicEvaluator evaluator;
     private final Map<String, String> queueUrlsByArn = new ConcurrentHashMap<>();
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
+    private final ResourceArns resourceArns;
+    private final Map<String, FunctionRole> rolesByFunction = new LinkedHashMap<>();
+    private final Map<String, FunctionRole> rolesByAccessKey = new ConcurrentHashMap<>();
+    private final List<AutoCloseable> iamProxies = new ArrayList<>();
+    private URI functionsDynamoDbEndpoint;
+    private URI functionsSqsEndpoint;
     private final List<EventSourcePoller> pollers = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook = new Thread(this::closeOnJvmExit, "local-stack-shutdown");
@@ -92,6 +113,7 @@ public final class LocalStack implements AutoCloseable {
         this.evaluator = new IntrinsicEvaluator(template,
                 StackParameters.resolve(template, options.parameterOverrides(), options.stackName(), options.region()),
                 physical);
+        this.resourceArns = new ResourceArns(options.region(), StackParameters.ACCOUNT_ID);
     }
 
     /** Starts everything the template needs and returns once the HTTP API serves requests. */
@@ -168,6 +190,30 @@ public final class LocalStack implements AutoCloseable {
 
     public URI sqsEndpoint() {
         return sqsEndpoint;
+    }
+
+    /**
+     * Where the functions reach DynamoDB: with IAM enforced, the authorizing proxy in front of
+     * {@link #dynamoDbEndpoint()}; else that endpoint itself.
+     */
+    public URI functionsDynamoDbEndpoint() {
+        return functionsDynamoDbEndpoint;
+    }
+
+    /** Where the functions reach SQS; see {@link #functionsDynamoDbEndpoint()}. */
+    public URI functionsSqsEndpoint() {
+        return functionsSqsEndpoint;
+    }
+
+    /** Whether the functions' calls are checked against their roles (see {@link LocalStackOptions#enforceIam()}). */
+    public boolean enforcesIam() {
+        return options.enforceIam();
+    }
+
+    /** What a function's execution role allows, as read from the template (whether or not it is enforced). */
+    public IdentityPolicy functionPolicy(String functionLogicalId) {
+        function(functionLogicalId);
+        return rolesByFunction.get(functionLogicalId).policy();
     }
 
     public String redisHost() {
@@ -275,6 +321,7 @@ public final class LocalStack implements AutoCloseable {
         pollers.forEach(poller -> stopPart(poller.sourceType() + " poller " + poller.description(), poller));
         stopPart("HTTP API", httpApi);
         extraGateways.forEach(gateway -> stopPart("HTTP API " + gateway.url(), gateway));
+        iamProxies.forEach(proxy -> stopPart("IAM proxy", proxy));
         stopPart("SQS client", sqs);
         stopPart("DynamoDB client", dynamoDb);
         stopPart("DynamoDB Streams client", dynamoDbStreams);
@@ -320,33 +367,29 @@ public final class LocalStack implements AutoCloseable {
                 dynamoDbServer = null;
                 sqsServer = null;
             } else {
-                int dynamoDbPort = FreePorts.pick();
-                int sqsPort = FreePorts.pick();
-                dynamoDbEndpoint = URI.create("http://127.0.0.1:" + dynamoDbPort);
-                sqsEndpoint = URI.create("http://127.0.0.1:" + sqsPort);
-                dynamoDbServer = startup.submit(() -> DynamoDbLocalServer.start(dynamoDbPort));
-                sqsServer = startup.submit(() -> ElasticMqServer.start(sqsPort, options.region()));
+                dynamoDbServer = startup.submit(() -> FreePorts.startOnFreePort(DynamoDbLocalServer::start));
+                sqsServer = startup.submit(() -> FreePorts.startOnFreePort(port -> ElasticMqServer.start(port, options.region())));
             }
             steps.add(startup.submit(() -> {
+                if (dynamoDbServer != null) {
+                    dynamoDbEndpoint = dynamoDbServer.get().endpoint();
+                }
                 dynamoDb = DynamoDbClient.builder().endpointOverride(dynamoDbEndpoint)
                         .region(Region.of(options.region())).credentialsProvider(localCredentials())
                         .httpClientBuilder(ApacheHttpClient.builder()).build();
                 dynamoDbStreams = DynamoDbStreamsClient.builder().endpointOverride(dynamoDbEndpoint)
                         .region(Region.of(options.region())).credentialsProvider(localCredentials())
                         .httpClientBuilder(ApacheHttpClient.builder()).build();
-                if (dynamoDbServer != null) {
-                    dynamoDbServer.get();
-                }
                 createTables();
                 return null;
             }));
             steps.add(startup.submit(() -> {
+                if (sqsServer != null) {
+                    sqsEndpoint = sqsServer.get().endpoint();
+                }
                 sqs = SqsClient.builder().endpointOverride(sqsEndpoint)
                         .region(Region.of(options.region())).credentialsProvider(localCredentials())
                         .httpClientBuilder(ApacheHttpClient.builder()).build();
-                if (sqsServer != null) {
-                    sqsServer.get();
-                }
                 createQueues();
                 return null;
             }));
@@ -363,9 +406,31 @@ public final class LocalStack implements AutoCloseable {
                 elasticMq = sqsServer != null && sqsServer.state() == Future.State.SUCCESS ? sqsServer.resultNow() : null;
             }
         }
+        startIamProxies();
         createFunctions();
+        checkEventSourcePermissions();
         startHttpApi();
         startPollers();
+    }
+
+    private void startIamProxies() {
+        if (!options.enforceIam()) {
+            functionsDynamoDbEndpoint = dynamoDbEndpoint;
+            functionsSqsEndpoint = sqsEndpoint;
+            return;
+        }
+        functionsDynamoDbEndpoint = startIamProxy(AuthorizingProxy.dynamoDb(dynamoDbEndpoint, resourceArns, rolesByAccessKey, STACK_ACCESS_KEY));
+        functionsSqsEndpoint = startIamProxy(AuthorizingProxy.sqs(sqsEndpoint, resourceArns, rolesByAccessKey, STACK_ACCESS_KEY));
+    }
+
+    private URI startIamProxy(AuthorizingProxy proxy) {
+        LocalHttpServer server = LocalHttpServer.bind(InetAddress.getLoopbackAddress(), 0, 1024);
+        iamProxies.add(() -> {
+            server.close();
+            proxy.close();
+        });
+        server.start(proxy);
+        return URI.create("http://127.0.0.1:" + server.port());
     }
 
     private List<Template.Resource> deployed() {
@@ -416,6 +481,7 @@ public final class LocalStack implements AutoCloseable {
             QueueDefinition definition = QueueDefinition.from(queue, evaluator, options.stackName());
             QueueDefinition.CreatedQueue created = definition.createIn(sqs);
             queueUrlsByArn.put(created.arn(), created.url());
+            resourceArns.registerQueue(created.url(), created.arn());
             physical.register(queue.logicalId(), created.url(),
                     Map.of("Arn", created.arn(), "QueueName", definition.queueName(), "QueueUrl", created.url()));
         }
@@ -426,7 +492,12 @@ public final class LocalStack implements AutoCloseable {
         for (Template.Resource resource : deployed()) {
             if (resource.type().equals(Template.SERVERLESS_FUNCTION)) {
                 FunctionDefinition definition = FunctionDefinition.from(resource, evaluator, options.stackName());
-                functions.put(resource.logicalId(), new LocalFunction(definition, lambdaEnvironment(definition), handlers,
+                FunctionRole role = functionRole(resource, definition);
+                rolesByFunction.put(resource.logicalId(), role);
+                if (options.enforceIam()) {
+                    rolesByAccessKey.put(role.credentials().accessKeyId(), role);
+                }
+                functions.put(resource.logicalId(), new LocalFunction(definition, lambdaEnvironment(definition, role), handlers,
                         functionArn(definition.functionName())));
             }
         }
@@ -435,13 +506,98 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** The template's variables plus what Lambda sets itself, and where the local AWS services are. */
-    private Map<String, String> lambdaEnvironment(FunctionDefinition function) {
+    /** The function's execution role: the one SAM makes from its Policies, or the template's role its Role names. */
+    private FunctionRole functionRole(Template.Resource resource, FunctionDefinition definition) {
+        String logicalId = resource.logicalId();
+        RolePolicies roles = new RolePolicies(resourceArns, warning -> log.warn("{}: {}", logicalId, warning));
+        Map<String, Object> raw = resource.properties();
+        Object role = raw.get("Role");
+        IdentityPolicy policy;
+        String roleName;
+        if (role == null) {
+            policy = roles.samFunctionRole(logicalId, evaluator.evaluate(raw.get("Policies")), raw.get("VpcConfig") != null,
+                    eventSources(logicalId, raw));
+            roleName = FunctionRole.samRoleName(options.stackName(), logicalId);
+        } else if (templateRole(role) != null) {
+            Template.Resource iamRole = template.resource(templateRole(role));
+            ResourceProperties properties = ResourceProperties.of(iamRole.logicalId(), evaluator.evaluate(iamRole.properties()));
+            policy = roles.iamRole(iamRole.logicalId(), properties.values());
+            roleName = properties.string("RoleName", options.stackName() + "-" + iamRole.logicalId() + "-local");
+        } else {
+            String arn = evaluator.evaluateToString(role);
+            log.warn("{}: its Role {} is not an AWS::IAM::Role of the template, so what it allows is not known here: "
+                    + "its calls are not checked", logicalId, arn);
+            policy = IdentityPolicy.unrestricted();
+            roleName = arn.substring(arn.lastIndexOf('/') + 1);
+        }
+        return new FunctionRole(logicalId, definition.functionName(), roleName, policy, TemporaryCredentials.issue());
+    }
+
+    /** The logical id of the AWS::IAM::Role a function's {@code Role: !GetAtt R.Arn} names; null for any other Role. */
+    private String templateRole(Object role) {
+        if (role instanceof Intrinsic(String function, Object argument) && function.equals(Intrinsic.GET_ATT)
+                && argument instanceof List<?> parts && parts.size() == 2 && "Arn".equals(String.valueOf(parts.get(1)))) {
+            Template.Resource named = template.resources().get(String.valueOf(parts.getFirst()));
+            return named != null && named.type().equals("AWS::IAM::Role") ? named.logicalId() : null;
+        }
+        return null;
+    }
+
+    /** Each event source's type and its OnFailure destination, as SAM reads them to make the role. */
+    private List<RolePolicies.EventSource> eventSources(String logicalId, Map<String, Object> raw) {
+        List<RolePolicies.EventSource> sources = new ArrayList<>();
+        if (raw.get("Events") instanceof Map<?, ?> events) {
+            events.forEach((name, declaration) -> {
+                ResourceProperties event = ResourceProperties.of(logicalId + ".Events." + name, evaluator.evaluate(declaration));
+                ResourceProperties onFailure = event.nested("Properties").nested("DestinationConfig").nested("OnFailure");
+                sources.add(new RolePolicies.EventSource(event.string("Type"), onFailure.string("Type"), onFailure.string("Destination")));
+            });
+        }
+        return sources;
+    }
+
+    /** What Lambda's CreateEventSourceMapping refuses when a role could not poll: the start fails, as the deploy would. */
+    private void checkEventSourcePermissions() {
+        if (!options.enforceIam()) {
+            return;
+        }
+        List<String> refused = new ArrayList<>();
+        for (LocalFunction function : functions.values()) {
+            FunctionRole role = rolesByFunction.get(function.definition().logicalId());
+            String owner = function.definition().logicalId() + ".Events.";
+            for (FunctionDefinition.SqsEventSource source : function.definition().sqsEventSources()) {
+                EventSourcePermissions.sqsQueue(role, source.queueArn())
+                        .ifPresent(problem -> refused.add(owner + source.eventName() + ": " + problem));
+            }
+            for (FunctionDefinition.DynamoDbEventSource source : function.definition().dynamoDbEventSources()) {
+                EventSourcePermissions.dynamoDbStream(role, source.streamArn(), resourceArns)
+                        .ifPresent(problem -> refused.add(owner + source.eventName() + ": " + problem));
+                if (source.onFailureDestinationArn() != null && source.onFailureDestinationArn().startsWith("arn:aws:sqs:")) {
+                    EventSourcePermissions.onFailureQueue(role, source.onFailureDestinationArn())
+                            .ifPresent(problem -> refused.add(owner + source.eventName() + " (OnFailure " + source.onFailureDestinationArn()
+                                    + "): " + problem));
+                }
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new IllegalStateException("event source mappings that AWS would refuse to create (the function's role "
+                    + "may not poll them):\n  " + String.join("\n  ", refused));
+        }
+    }
+
+    /** The template's variables plus what Lambda sets itself (the role's credentials), and where the local AWS services are. */
+    private Map<String, String> lambdaEnvironment(FunctionDefinition function, FunctionRole role) {
         Map<String, String> environment = new LinkedHashMap<>(function.variables());
         environment.put("AWS_REGION", options.region());
         environment.put("AWS_DEFAULT_REGION", options.region());
-        environment.put("AWS_ACCESS_KEY_ID", "local");
-        environment.put("AWS_SECRET_ACCESS_KEY", "local");
+        if (options.enforceIam()) {
+            environment.put("AWS_ACCESS_KEY_ID", role.credentials().accessKeyId());
+            environment.put("AWS_SECRET_ACCESS_KEY", role.credentials().secretAccessKey());
+            environment.put("AWS_SESSION_TOKEN", role.credentials().sessionToken());
+        } else {
+            environment.put("AWS_ACCESS_KEY_ID", STACK_ACCESS_KEY);
+            environment.put("AWS_SECRET_ACCESS_KEY", STACK_ACCESS_KEY);
+        }
         environment.put("AWS_LAMBDA_FUNCTION_NAME", function.functionName());
         environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(function.memorySizeMb()));
         environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
@@ -449,8 +605,9 @@ public final class LocalStack implements AutoCloseable {
         if (!function.runtime().isEmpty()) {
             environment.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + function.runtime());
         }
-        environment.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint.toString());
-        environment.put("AWS_ENDPOINT_URL_SQS", sqsEndpoint.toString());
+        environment.put("AWS_ENDPOINT_URL_DYNAMODB", functionsDynamoDbEndpoint.toString());
+        environment.put("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", functionsDynamoDbEndpoint.toString());
+        environment.put("AWS_ENDPOINT_URL_SQS", functionsSqsEndpoint.toString());
         return environment;
     }
 
@@ -582,7 +739,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private static StaticCredentialsProvider localCredentials() {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(STACK_ACCESS_KEY, STACK_ACCESS_KEY));
     }
 
     private static void awaitAll(List<Future<?>> steps) {

@@ -27,11 +27,14 @@ import java.util.Objects;
  * @param redisExecutable    the redis-server to run; null prefers the PATH's, then embedded-redis's
  * @param jwtKey             in JWT mode, the local issuer's key the gateway trusts; null generates one at
  *                           start (see {@link LocalStack#jwtKey()})
+ * @param enforceIam         check every DynamoDB and SQS call of a function against its role's policies from
+ *                           the template and refuse what they do not allow, as AWS does (default true); false
+ *                           lets every function do anything
  */
 public record LocalStackOptions(Path template, int port, Map<String, String> parameterOverrides, AuthMode authMode,
                                 boolean devAdmin, String devAdminGroup, Path codeJar, URI externalAwsEndpoint,
                                 boolean pollers, boolean eagerInit, String stackName, String region,
-                                Path redisExecutable, LocalJwtKey jwtKey) {
+                                Path redisExecutable, LocalJwtKey jwtKey, boolean enforceIam) {
 
     public static final int DEFAULT_PORT = 8000;
 
@@ -62,6 +65,7 @@ public record LocalStackOptions(Path template, int port, Map<String, String> par
         private String region = "us-east-1";
         private Path redisExecutable;
         private LocalJwtKey jwtKey;
+        private boolean enforceIam = true;
 
         private Builder() {}
 
@@ -141,9 +145,14 @@ public record LocalStackOptions(Path template, int port, Map<String, String> par
             return this;
         }
 
+        public Builder enforceIam(boolean enforceIam) {
+            this.enforceIam = enforceIam;
+            return this;
+        }
+
         public LocalStackOptions build() {
             return new LocalStackOptions(template, port, parameterOverrides, authMode, devAdmin, devAdminGroup, codeJar,
-                    externalAwsEndpoint, pollers, eagerInit, stackName, region, redisExecutable, jwtKey);
+                    externalAwsEndpoint, pollers, eagerInit, stackName, region, redisExecutable, jwtKey, enforceIam);
         }
     }
 }

@@ -19,7 +19,7 @@ public final class Main {
     static final String USAGE = """
             usage: Main [--template PATH] [--port N] [--parameter-overrides K=V [K=V ...]] [--code-jar PATH]
                         [--auth dev|jwt|none] [--jwt-keys DIR] [--no-dev-admin] [--aws-endpoint URL] [--stack-name NAME]
-                        [--region REGION] [--no-pollers] [--lazy-init]
+                        [--region REGION] [--no-pollers] [--lazy-init] [--no-enforce-iam]
                         [--invoke FUNCTION --event FILE]
               --template             the SAM template (default: template.yaml)
               --port                 the local HTTP API's port, 0 for a free one (default: 8000)
@@ -32,6 +32,8 @@ public final class Main {
               --aws-endpoint         create tables and queues there (e.g. LocalStack) instead of in-process
               --no-pollers           do not poll the event sources (SQS queues, DynamoDB streams)
               --lazy-init            create each handler on its first invocation
+              --no-enforce-iam       let every function make any DynamoDB and SQS call (default: each may
+                                     make only the calls its Policies in the template allow, as in AWS)
               --invoke, --event      invoke one function once with the event in FILE (JSON), print its
                                      answer as JSON and exit, like `sam local invoke -e FILE FUNCTION`
             """;
@@ -131,6 +133,7 @@ public final class Main {
                 case "--region" -> options.region(value(args, ++i, argument));
                 case "--no-pollers" -> options.pollers(false);
                 case "--lazy-init" -> options.eagerInit(false);
+                case "--no-enforce-iam" -> options.enforceIam(false);
                 case "--invoke", "--event" -> {
                     value(args, ++i, argument); // read by main: one invocation instead of serving
                     options.pollers(false).eagerInit(false).port(0);
@@ -169,6 +172,10 @@ public final class Main {
                 .forEach(poller -> System.out.printf("%-6s %s%n", poller.sourceType(), poller.description()));
         System.out.println("DynamoDB " + stack.dynamoDbEndpoint());
         System.out.println("SQS      " + stack.sqsEndpoint());
+        System.out.println(stack.enforcesIam()
+                ? "IAM      enforced: functions reach DynamoDB at " + stack.functionsDynamoDbEndpoint() + " and SQS at "
+                        + stack.functionsSqsEndpoint() + ", as their roles allow"
+                : "IAM      not enforced (--no-enforce-iam): every function may make any call");
         if (stack.runsRedis()) {
             System.out.println("Redis    " + stack.redisHost() + ":" + stack.redisPort());
         }

@@ -3,6 +3,7 @@ package dev.onsale.localstack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -37,6 +38,12 @@ class MainTest {
         assertEquals(8000, options.port());
         assertEquals(AuthMode.DEV, options.authMode());
         assertEquals("onsale-local", options.stackName());
+        assertTrue(options.enforceIam(), "IAM is enforced unless turned off");
+    }
+
+    @Test
+    void iamEnforcementCanBeTurnedOff() {
+        assertFalse(Main.parseArguments("--no-enforce-iam").enforceIam());
     }
 
     @Test

@@ -123,8 +123,8 @@ class ResourcesIT {
         assertEquals("us-east-1", seen.get("AWS_REGION"));
         assertEquals("test-stack-probe", seen.get("AWS_LAMBDA_FUNCTION_NAME"));
         assertEquals("256", seen.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"));
-        assertEquals(stack.dynamoDbEndpoint().toString(), seen.get("AWS_ENDPOINT_URL_DYNAMODB"));
-        assertEquals(stack.sqsEndpoint().toString(), seen.get("AWS_ENDPOINT_URL_SQS"));
+        assertEquals(stack.functionsDynamoDbEndpoint().toString(), seen.get("AWS_ENDPOINT_URL_DYNAMODB"));
+        assertEquals(stack.functionsSqsEndpoint().toString(), seen.get("AWS_ENDPOINT_URL_SQS"));
 
         assertNull(System.getProperty(LambdaEnvironment.PROPERTY_PREFIX + "SHARED"), "the properties are gone after construction");
         assertEquals("from-globals", stack.functionEnvironment("EchoFunction").get("SHARED"));
