@@ -40,6 +40,30 @@ public final class SnapStart implements Resource {
         return hook;
     }
 
+    /**
+     * Runs {@code action} after every restore, for as long as the returned hook is referenced (the CRaC runtime holds
+     * it weakly): for state read at init that may be stale in a snapshot taken long ago, such as keys read from a
+     * secret. A failure is logged; the state stays as it was.
+     */
+    public static Resource afterEachRestore(String what, Runnable action) {
+        Resource hook = new Resource() {
+            @Override
+            public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+            }
+
+            @Override
+            public void afterRestore(org.crac.Context<? extends Resource> context) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Refreshing " + what + " after a restore failed", e);
+                }
+            }
+        };
+        Core.getGlobalContext().register(hook);
+        return hook;
+    }
+
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
         long started = System.nanoTime();

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -85,9 +86,21 @@ public final class Main {
         }
     }
 
-    /** What {@code --invoke} prints: the function's answer to the event (JSON text) as JSON, with AWS's field names. */
+    /**
+     * What {@code --invoke} prints: the function's answer to the event (JSON text) as JSON, with AWS's field names; when
+     * the function failed, what Lambda answers then ({@code errorMessage}, {@code errorType}), as {@code sam local invoke}
+     * prints it.
+     */
     public static String invoke(LocalStack stack, String function, String event) throws com.fasterxml.jackson.core.JsonProcessingException {
-        Object answer = stack.invoke(function, event);
+        Object answer;
+        try {
+            answer = stack.invoke(function, event);
+        } catch (RuntimeException e) {
+            Map<String, String> error = new java.util.LinkedHashMap<>();
+            error.put("errorMessage", String.valueOf(e.getMessage()));
+            error.put("errorType", e.getClass().getName());
+            answer = error;
+        }
         return LambdaJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer);
     }
 
@@ -169,6 +182,7 @@ public final class Main {
                 .forEach(poller -> System.out.printf("%-6s %s%n", poller.sourceType(), poller.description()));
         System.out.println("DynamoDB " + stack.dynamoDbEndpoint());
         System.out.println("SQS      " + stack.sqsEndpoint());
+        System.out.println("Secrets  " + stack.secretsManagerEndpoint());
         if (stack.runsRedis()) {
             System.out.println("Redis    " + stack.redisHost() + ":" + stack.redisPort());
         }
