@@ -176,6 +176,11 @@ public final class LocalStack implements AutoCloseable {
         return sqsEndpoint;
     }
 
+    /** The local Secrets Manager itself, e.g. to make a secret of a test's own. */
+    public LocalSecretsManager secretsManager() {
+        return secretsManager.secrets();
+    }
+
     /** The local Secrets Manager's endpoint (what functions get as {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}). */
     public URI secretsManagerEndpoint() {
         return secretsManager.endpoint();
