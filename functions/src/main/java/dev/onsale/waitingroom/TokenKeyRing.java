@@ -37,9 +37,6 @@ public final class TokenKeyRing {
     private volatile Instant lastAttempt = Instant.EPOCH;
     private volatile Instant lastAskedForKid = Instant.EPOCH;
     private volatile RuntimeException lastFailure;
-    /** Held here: the CRaC runtime holds its hooks weakly. */
-    @SuppressWarnings("unused")
-    private Object restoreHook;
 
     private record Read(TokenKeys keys, Instant at) {
     }
@@ -62,7 +59,7 @@ public final class TokenKeyRing {
         return SHARED.computeIfAbsent(arn + "|" + config.secretsManagerEndpoint().map(Object::toString).orElse("aws"), key -> {
             TokenKeySecret secret = new TokenKeySecret(AwsClients.secretsManager(config), arn);
             TokenKeyRing ring = new TokenKeyRing(secret::current, Clock.systemUTC(), config.waitingRoom().keysRefresh());
-            ring.restoreHook = SnapStart.afterEachRestore("the waiting room's token keys", ring::reload);
+            SnapStart.afterEachRestore("the waiting room's token keys", ring::reload);
             ring.refreshInBackground();
             return ring;
         });
@@ -134,7 +131,8 @@ public final class TokenKeyRing {
     }
 
     private void refreshInBackground() {
-        if (clock.instant().isBefore(lastAttempt.plus(RETRY_INTERVAL)) || !refreshing.compareAndSet(false, true)) {
+        boolean justFailed = lastFailure != null && clock.instant().isBefore(lastAttempt.plus(RETRY_INTERVAL));
+        if (justFailed || !refreshing.compareAndSet(false, true)) {
             return;
         }
         Thread.ofVirtual().name("token-keys-refresh").start(() -> {
