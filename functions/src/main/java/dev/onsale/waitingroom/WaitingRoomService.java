@@ -25,7 +25,7 @@ public final class WaitingRoomService {
     static final int MAX_CONCURRENT_LIMIT = 1_000_000;
     /** The longest session a room may give, in seconds (a day). */
     static final int SESSION_SECONDS_LIMIT = 86_400;
-    /** The longest session a room may give: an access token lasts as long as its session. */
+    /** {@link #SESSION_SECONDS_LIMIT} as a duration: the longest an access token lasts (as long as its session). */
     static final Duration LONGEST_SESSION = Duration.ofSeconds(SESSION_SECONDS_LIMIT);
 
     private final WaitingRoomStore store;
@@ -203,8 +203,8 @@ public final class WaitingRoomService {
     }
 
     /**
-     * What is wrong with the queue token of a status request that names no place ({@link #placeOf} is empty), as the
-     * rest of a sentence: "none", or the token's fault (expired, signed with a key rotated out, ...).
+     * What is wrong with the queue token of a status request that names no place ({@link #placeOf} is empty), to end
+     * the sentence "this request carries ...": no token, or the token's fault (expired, signed with a key rotated out, ...).
      */
     public String whyNoPlace(Guard.Request request) {
         String token = request.query() == null ? null : request.query().get("token");
