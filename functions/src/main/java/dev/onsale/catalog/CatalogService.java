@@ -89,7 +89,7 @@ public final class CatalogService {
     public static CatalogService create(Config config, Redis redis) {
         return new CatalogService(
                 new CatalogStore(AwsClients.dynamoDb(config), config.eventsTable(), config.seatsTable()),
-                new LiveSeatMap(redis), new EventCache(redis), WaitingRoomService.create(config.waitingRoom(), redis),
+                new LiveSeatMap(redis), new EventCache(redis), WaitingRoomService.create(config, redis),
                 Clock.systemUTC(), Settings.of(config));
     }
 

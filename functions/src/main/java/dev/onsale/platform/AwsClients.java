@@ -15,6 +15,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -28,6 +29,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class AwsClients {
     private static final Map<String, Lazy<DynamoDbClient>> DYNAMO = new ConcurrentHashMap<>();
     private static final Map<String, Lazy<SqsClient>> SQS = new ConcurrentHashMap<>();
+    private static final Map<String, Lazy<SecretsManagerClient>> SECRETS = new ConcurrentHashMap<>();
 
     private AwsClients() {
     }
@@ -48,6 +50,16 @@ public final class AwsClients {
                 .credentialsProvider(credentials(config, config.sqsEndpoint()))
                 .applyMutation(b -> config.sqsEndpoint().ifPresent(b::endpointOverride))
                 .build()));
+    }
+
+    public static Lazy<SecretsManagerClient> secretsManager(Config config) {
+        return SECRETS.computeIfAbsent(key(config, config.secretsManagerEndpoint()), k -> Lazy.of("secretsmanager-client",
+                () -> SecretsManagerClient.builder()
+                        .region(Region.of(config.region()))
+                        .httpClient(httpClient())
+                        .credentialsProvider(credentials(config, config.secretsManagerEndpoint()))
+                        .applyMutation(b -> config.secretsManagerEndpoint().ifPresent(b::endpointOverride))
+                        .build()));
     }
 
     private static String key(Config config, Optional<URI> endpoint) {

@@ -13,6 +13,7 @@ public record Config(
         String region,
         Optional<URI> dynamoDbEndpoint,
         Optional<URI> sqsEndpoint,
+        Optional<URI> secretsManagerEndpoint,
         Optional<AccessKeys> accessKeys,
         String eventsTable,
         String seatsTable,
@@ -61,7 +62,7 @@ public record Config(
 
     /** The same settings signing with other credentials (a test on a local stack doing another function's part). */
     public Config withAccessKeys(Optional<AccessKeys> keys) {
-        return new Config(region, dynamoDbEndpoint, sqsEndpoint, keys, eventsTable, seatsTable, bookingsTable, idempotencyTable,
+        return new Config(region, dynamoDbEndpoint, sqsEndpoint, secretsManagerEndpoint, keys, eventsTable, seatsTable, bookingsTable, idempotencyTable,
                 holdExpiryQueueUrl, redis, adminGroup, adminGroupsClaim, adminScope, seatMapFresh, seatMapRebuildWait,
                 seatMapRebuildLock, eventCache, maxSeatsPerEvent, holdTime, maxSeatsPerBooking, maxActiveHoldsPerEvent,
                 idempotencyTtl, writeAttempts, fairSale, payments, protection, waitingRoom, telemetry);
@@ -169,6 +170,7 @@ public record Config(
                 env.text("AWS_REGION", env.text("AWS_DEFAULT_REGION", "us-east-1")),
                 env.uri("AWS_ENDPOINT_URL_DYNAMODB").or(() -> env.uri("AWS_ENDPOINT_URL")),
                 env.uri("AWS_ENDPOINT_URL_SQS").or(() -> env.uri("AWS_ENDPOINT_URL")),
+                env.uri("AWS_ENDPOINT_URL_SECRETS_MANAGER").or(() -> env.uri("AWS_ENDPOINT_URL")),
                 env.accessKeys(),
                 env.text("EVENTS_TABLE", "onsale-events"),
                 env.text("SEATS_TABLE", "onsale-seats"),
@@ -226,7 +228,8 @@ public record Config(
                         Duration.ofSeconds(env.integer("BOT_STRIKES_KEPT_SECONDS", 86_400)),
                         env.millis("GUARD_TIMEOUT_MS", 200)),
                 new WaitingRoom(
-                        env.text("WAITING_ROOM_SECRET", null),
+                        Optional.ofNullable(env.text("WAITING_ROOM_SECRET_ARN", null)),
+                        Duration.ofSeconds(env.positive("WAITING_ROOM_KEYS_REFRESH_SECONDS", 300)),
                         Duration.ofSeconds(env.integer("WAITING_ROOM_STALL_SECONDS", 30)),
                         Duration.ofSeconds(env.integer("WAITING_ROOM_QUEUE_TOKEN_SECONDS", 86_400)),
                         env.integer("WAITING_ROOM_MAX_CONCURRENT", 100),
@@ -258,7 +261,10 @@ public record Config(
     /**
      * The waiting room's settings.
      *
-     * @param secret               {@code WAITING_ROOM_SECRET}: the HMAC key of every token (required, 32+ characters)
+     * @param secretArn            {@code WAITING_ROOM_SECRET_ARN}: the Secrets Manager secret holding the tokens' HMAC
+     *                             keys (the functions that sign or verify tokens have it, and may read it; the others not)
+     * @param keysRefresh          {@code WAITING_ROOM_KEYS_REFRESH_SECONDS}: keys older than this are read again in the
+     *                             background, so that a rotation reaches warm functions
      * @param stallWindow          {@code WAITING_ROOM_STALL_SECONDS}: a place not checked in on for longer is passed over
      * @param queueTokenTtl        {@code WAITING_ROOM_QUEUE_TOKEN_SECONDS}: how long a queue token stays good after joining
      * @param defaultMaxConcurrent {@code WAITING_ROOM_MAX_CONCURRENT}: sessions at once when enabling names none
@@ -267,23 +273,16 @@ public record Config(
      *                             ({@code poll_after_seconds} never says less); the per-user status limit is one
      *                             check-in per this interval ({@link Protection#waitingRoomStatusPerUser})
      */
-    public record WaitingRoom(String secret, Duration stallWindow, Duration queueTokenTtl, int defaultMaxConcurrent,
-                              Duration defaultSession, Duration pollInterval) {
+    public record WaitingRoom(Optional<String> secretArn, Duration keysRefresh, Duration stallWindow, Duration queueTokenTtl,
+                              int defaultMaxConcurrent, Duration defaultSession, Duration pollInterval) {
 
         public static WaitingRoom from(Function<String, String> variables) {
             return Config.from(variables).waitingRoom();
         }
 
         public WaitingRoom withStallWindow(Duration stallWindow) {
-            return new WaitingRoom(secret, stallWindow, queueTokenTtl, defaultMaxConcurrent, defaultSession, pollInterval);
-        }
-
-        /** Never prints the secret. */
-        @Override
-        public String toString() {
-            return "WaitingRoom[stallWindow=" + stallWindow + ", queueTokenTtl=" + queueTokenTtl
-                    + ", defaultMaxConcurrent=" + defaultMaxConcurrent + ", defaultSession=" + defaultSession
-                    + ", pollInterval=" + pollInterval + "]";
+            return new WaitingRoom(secretArn, keysRefresh, stallWindow, queueTokenTtl, defaultMaxConcurrent, defaultSession,
+                    pollInterval);
         }
     }
 

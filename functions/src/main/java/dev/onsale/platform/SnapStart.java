@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.crac.Core;
 import org.crac.Resource;
@@ -12,13 +14,16 @@ import org.crac.Resource;
  * A function's SnapStart hooks (CRaC). Before the snapshot: one representative call that writes no data
  * primes the function (class loading, JSON, SDK marshalling, the HTTP and Redis clients, the Lua scripts),
  * then the Redis connections close, since a snapshot would hand one socket to every restored copy. After
- * a restore: the shared random source is re-seeded and Redis is opened again, before the first request.
+ * a restore: the shared random source is re-seeded, Redis is opened again and what was registered with
+ * {@link #afterEachRestore} runs (the token keys are read again), before the first request.
  *
  * <p>On a JVM without CRaC (tests, the local stack) registering does nothing; the hooks can still be called.
  * The CRaC runtime holds resources weakly, so the function keeps the returned hook in a field.
  */
 public final class SnapStart implements Resource {
     private static final System.Logger LOG = System.getLogger(SnapStart.class.getName());
+
+    private static final List<RestoreAction> RESTORE_ACTIONS = new CopyOnWriteArrayList<>();
 
     private final String function;
     private final Supplier<String> primer;
@@ -38,6 +43,18 @@ public final class SnapStart implements Resource {
         SnapStart hook = new SnapStart(function, primer);
         Core.getGlobalContext().register(hook);
         return hook;
+    }
+
+    /**
+     * Runs {@code action} after every restore, with the function's own hooks (whichever function's hook runs, in a JVM
+     * that hosts several): for state shared in the JVM that was read at init and may be stale in a snapshot taken long
+     * ago, such as keys read from a secret. A failure is logged; that state stays as it was.
+     */
+    public static void afterEachRestore(String what, Runnable action) {
+        RESTORE_ACTIONS.add(new RestoreAction(what, action));
+    }
+
+    private record RestoreAction(String what, Runnable action) {
     }
 
     @Override
@@ -63,6 +80,13 @@ public final class SnapStart implements Resource {
         } catch (RuntimeException e) {
             // The first request opens it then, and its guards apply their fail-open or fail-closed policy.
             LOG.log(System.Logger.Level.WARNING, "Reopening Redis after the restore of " + function + " failed", e);
+        }
+        for (RestoreAction restore : RESTORE_ACTIONS) {
+            try {
+                restore.action().run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Refreshing " + restore.what() + " after the restore of " + function + " failed", e);
+            }
         }
     }
 

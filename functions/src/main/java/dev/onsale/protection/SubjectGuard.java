@@ -36,9 +36,14 @@ public final class SubjectGuard implements Guard {
      * Whom a user guard counts in a request ({@code userOf}), and the detail of the 401 it answers a request that
      * names no one: a per-user limit nobody is counted against would be no limit, so leaving the user out is no way around it.
      */
-    public record Identity(Function<Guard.Request, Optional<String>> userOf, String unnamed) {
+    public record Identity(Function<Guard.Request, Optional<String>> userOf, Function<Guard.Request, String> unnamed) {
         /** The signed-in user: the authorizer's {@code sub}. */
         public static final Identity SIGNED_IN = new Identity(Subject.USER::of, "Sign in to use this route");
+
+        /** The same detail for every request that names no one. */
+        public Identity(Function<Guard.Request, Optional<String>> userOf, String unnamed) {
+            this(userOf, request -> unnamed);
+        }
     }
 
     private final Subject subject;
@@ -146,7 +151,7 @@ public final class SubjectGuard implements Guard {
             // a per-user limit can't count a caller without a usable user: no way around it by leaving one out;
             // an address guard passes a hand-built event that has no address (API Gateway always sets one)
             return subject == Subject.USER
-                    ? new Verdict.Refuse(ApiResponse.error(401, "unauthorized", identity.unnamed()))
+                    ? new Verdict.Refuse(ApiResponse.error(401, "unauthorized", identity.unnamed().apply(request)))
                     : Verdict.Pass.PLAIN;
         }
         List<?> values = (List<?>) reply;

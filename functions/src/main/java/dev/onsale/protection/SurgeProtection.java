@@ -82,9 +82,15 @@ public final class SurgeProtection {
      * good token names none and is answered 401. Fails closed, like joining.
      */
     public List<Guard> waitingRoomStatus(Function<Guard.Request, Optional<String>> placeOf) {
-        SubjectGuard.Identity holder = new SubjectGuard.Identity(placeOf,
-                "Check in with the token joining answered: this request carries none that is good for this room"
-                        + " (missing, altered, expired or for another event). Join again for a new one.");
+        return waitingRoomStatus(placeOf, request -> "none that is good for this room"
+                + " (missing, altered, expired, signed with a key since rotated out, or for another event)");
+    }
+
+    /** {@link #waitingRoomStatus(Function)}, the 401 saying what is wrong with the request's token ({@code whyNone}). */
+    public List<Guard> waitingRoomStatus(Function<Guard.Request, Optional<String>> placeOf,
+                                         Function<Guard.Request, String> whyNone) {
+        SubjectGuard.Identity holder = new SubjectGuard.Identity(placeOf, request ->
+                "Check in with the token joining answered: this request carries " + whyNone.apply(request) + ". Join again for a new one.");
         return List.of(
                 SubjectGuard.forUser(List.of(new RateLimit("waiting_room_status", Subject.USER, settings.waitingRoomStatusPerUser())),
                         holder, SubjectGuard.WhenRedisDown.CLOSED),

@@ -1,31 +1,32 @@
 package dev.onsale.waitingroom;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Waiting-room tokens: {@code wr1.<payload>.<HMAC-SHA256>}, base64url. The payload binds a token to its
+ * Waiting-room tokens: {@code wr2.<kid>.<payload>.<HMAC-SHA256>}, base64url. The payload binds a token to its
  * kind, event, user, ticket and expiry, so checking one needs no Redis and no DynamoDB, and a token
  * for another user or event, a forged or an expired one is refused.
  *
- * <p>The secret comes from the environment ({@code WAITING_ROOM_SECRET}), never from a random source at
- * class initialization: SnapStart would copy that state into every restored instance.
+ * <p>The kid names the key that signed it ({@link TokenKeys}): the current key signs, the current and the previous one
+ * verify, and a token of a key rotated out since is refused as such. The keys come from their secret
+ * ({@link TokenKeyRing}), never from a random source at class initialization: SnapStart would copy that state into
+ * every restored instance. Tokens of the first format ({@code wr1.}, before keys had ids) are refused: the key that
+ * signed them was a template parameter, which no longer exists.
  */
 public final class AdmissionTokens {
-    static final int MIN_SECRET_LENGTH = 32;
-    private static final String VERSION = "wr1";
+    private static final String VERSION = "wr2";
+    private static final String FIRST_VERSION = "wr1.";
     private static final int MAX_TOKEN_LENGTH = 2048;
+    private static final int MAX_KID_DIGITS = 18;
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64_DECODE = Base64.getUrlDecoder();
 
-    private final ThreadLocal<Mac> macs;
+    private final TokenKeyRing keys;
     private final Clock clock;
 
     /** A queue token lets its holder check on a place; an access token lets them through the guarded routes. */
@@ -62,52 +63,61 @@ public final class AdmissionTokens {
         }
     }
 
-    public AdmissionTokens(String secret, Clock clock) {
-        if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
-            throw new IllegalStateException("WAITING_ROOM_SECRET must be set to at least " + MIN_SECRET_LENGTH + " characters");
-        }
-        SecretKeySpec key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
-        this.macs = ThreadLocal.withInitial(() -> {
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(key);
-                return mac;
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA256 is not available", e);
-            }
-        });
+    public AdmissionTokens(TokenKeyRing keys, Clock clock) {
+        this.keys = keys;
         this.clock = clock;
+    }
+
+    /** With keys that never change (tests, benchmarks). */
+    public AdmissionTokens(TokenKeys keys, Clock clock) {
+        this(TokenKeyRing.fixed(keys), clock);
     }
 
     public String issue(Claims claims) {
         String payload = claims.kind().code + "|" + claims.eventId() + "|" + claims.ticket() + "|"
                 + claims.expiresAt().getEpochSecond() + "|" + claims.userId();
-        String signed = VERSION + "." + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
-        return signed + "." + B64.encodeToString(mac(signed));
+        TokenKeys.Key key = keys.keys().current();
+        String signed = VERSION + "." + key.id() + "." + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+        return signed + "." + B64.encodeToString(key.mac(signed));
     }
 
     /**
-     * Checks a token's signature, then that it is of {@code kind}, for {@code eventId}, for {@code userId}
+     * Checks a token's key and signature, then that it is of {@code kind}, for {@code eventId}, for {@code userId}
      * (when the request names a user) and not expired.
      */
     public Verification verify(String token, Kind kind, long eventId, Optional<String> userId) {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             return new Verification.Invalid("the token is missing or malformed");
         }
-        int lastDot = token.lastIndexOf('.');
-        if (!token.startsWith(VERSION + ".") || lastDot <= VERSION.length()) {
+        if (token.startsWith(FIRST_VERSION)) {
+            return new Verification.Invalid("the token is of a format no longer accepted");
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 4 || !parts[0].equals(VERSION) || !isKid(parts[1])) {
             return new Verification.Invalid("the token is malformed");
         }
-        String signed = token.substring(0, lastDot);
+        long kid = Long.parseLong(parts[1]);
+        TokenKeys known = keys.keys();
+        Optional<TokenKeys.Key> key = known.byId(kid);
+        if (key.isEmpty() && kid > known.current().id()) {
+            known = keys.keysKnowing(kid);
+            key = known.byId(kid);
+        }
+        if (key.isEmpty()) {
+            return new Verification.Invalid(kid < known.oldestKid()
+                    ? "the token was signed with a key that has since been rotated out"
+                    : "the token names a signing key that does not exist");
+        }
+        String signed = token.substring(0, token.lastIndexOf('.'));
         byte[] signature;
         byte[] payloadBytes;
         try {
-            signature = B64_DECODE.decode(token.substring(lastDot + 1));
-            payloadBytes = B64_DECODE.decode(signed.substring(VERSION.length() + 1));
+            signature = B64_DECODE.decode(parts[3]);
+            payloadBytes = B64_DECODE.decode(parts[2]);
         } catch (IllegalArgumentException e) {
             return new Verification.Invalid("the token is malformed");
         }
-        if (!MessageDigest.isEqual(mac(signed), signature)) {
+        if (!MessageDigest.isEqual(key.get().mac(signed), signature)) {
             return new Verification.Invalid("the token's signature is not valid");
         }
         // signed by us: the payload is well formed unless the format changed
@@ -139,7 +149,14 @@ public final class AdmissionTokens {
         return new Verification.Valid(claims);
     }
 
-    private byte[] mac(String signed) {
-        return macs.get().doFinal(signed.getBytes(StandardCharsets.UTF_8));
+    /** The id of the key that signed {@code token}, when it is a token of this format (for logs and tests: not verified). */
+    public static Optional<Long> kidOf(String token) {
+        String[] parts = token == null ? new String[0] : token.split("\\.", -1);
+        return parts.length == 4 && parts[0].equals(VERSION) && isKid(parts[1]) ? Optional.of(Long.parseLong(parts[1])) : Optional.empty();
+    }
+
+    private static boolean isKid(String text) {
+        return !text.isEmpty() && text.length() <= MAX_KID_DIGITS && text.chars().allMatch(c -> c >= '0' && c <= '9')
+                && text.charAt(0) != '0';
     }
 }

@@ -25,6 +25,8 @@ public final class WaitingRoomService {
     static final int MAX_CONCURRENT_LIMIT = 1_000_000;
     /** The longest session a room may give, in seconds (a day). */
     static final int SESSION_SECONDS_LIMIT = 86_400;
+    /** {@link #SESSION_SECONDS_LIMIT} as a duration: the longest an access token lasts (as long as its session). */
+    static final Duration LONGEST_SESSION = Duration.ofSeconds(SESSION_SECONDS_LIMIT);
 
     private final WaitingRoomStore store;
     private final AdmissionTokens tokens;
@@ -39,17 +41,25 @@ public final class WaitingRoomService {
     }
 
     public static WaitingRoomService create(Config config) {
-        return create(config, config.waitingRoom());
+        return create(config, Redis.shared(config.redis()));
     }
 
-    public static WaitingRoomService create(Config config, Config.WaitingRoom settings) {
-        return create(settings, Redis.shared(config.redis()));
-    }
-
-    /** The service on the given Redis connection. */
-    public static WaitingRoomService create(Config.WaitingRoom settings, Redis redis) {
+    /**
+     * The service on the given Redis connection. Its tokens use the keys of {@code WAITING_ROOM_SECRET_ARN}, read at
+     * once in the background; a function without that variable signs and verifies none ({@link TokenKeyRing#of}).
+     */
+    public static WaitingRoomService create(Config config, Redis redis) {
         Clock clock = Clock.systemUTC();
-        return new WaitingRoomService(new WaitingRoomStore(redis), new AdmissionTokens(settings.secret(), clock), settings, clock);
+        return new WaitingRoomService(new WaitingRoomStore(redis), new AdmissionTokens(TokenKeyRing.of(config), clock),
+                config.waitingRoom(), clock);
+    }
+
+    /**
+     * The longest a token of the room stays good: a queue token's lifetime, or the longest session (an access token
+     * lasts as long as its session). A key must go on verifying this long after the last token it signed.
+     */
+    public static Duration longestTokenLifetime(Config.WaitingRoom settings) {
+        return settings.queueTokenTtl().compareTo(LONGEST_SESSION) >= 0 ? settings.queueTokenTtl() : LONGEST_SESSION;
     }
 
     public Config.WaitingRoom settings() {
@@ -189,6 +199,25 @@ public final class WaitingRoomService {
         return switch (tokens.verify(token, AdmissionTokens.Kind.QUEUE, eventId.getAsLong(), Optional.empty())) {
             case AdmissionTokens.Verification.Valid valid -> Optional.of(valid.claims().userId() + ":" + eventId.getAsLong());
             case AdmissionTokens.Verification.Invalid invalid -> Optional.empty();
+        };
+    }
+
+    /**
+     * What is wrong with the queue token of a status request that names no place ({@link #placeOf} is empty), to end
+     * the sentence "this request carries ...": no token, or the token's fault (expired, signed with a key rotated out, ...).
+     */
+    public String whyNoPlace(Guard.Request request) {
+        String token = request.query() == null ? null : request.query().get("token");
+        OptionalLong eventId = AdmissionGuard.eventInPath(request);
+        if (token == null || token.isBlank()) {
+            return "no queue token";
+        }
+        if (eventId.isEmpty()) {
+            return "a token, but the path names no event";
+        }
+        return switch (tokens.verify(token, AdmissionTokens.Kind.QUEUE, eventId.getAsLong(), Optional.empty())) {
+            case AdmissionTokens.Verification.Invalid invalid -> "a token that is not good for this room: " + invalid.reason();
+            case AdmissionTokens.Verification.Valid valid -> "a token that is not good for this room";
         };
     }
 

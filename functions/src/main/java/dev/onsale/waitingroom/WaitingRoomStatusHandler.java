@@ -28,7 +28,7 @@ public final class WaitingRoomStatusHandler extends WaitingRoomHandler {
     }
 
     private WaitingRoomStatusHandler(Config config, WaitingRoomService rooms) {
-        this(rooms, Guards.of(config, SurgeProtection.of(config).waitingRoomStatus(rooms::placeOf)), config.admins());
+        this(rooms, Guards.of(config, SurgeProtection.of(config).waitingRoomStatus(rooms::placeOf, rooms::whyNoPlace)), config.admins());
     }
 
     public WaitingRoomStatusHandler(WaitingRoomService rooms, Guards guards, Caller.AdminRule admins) {

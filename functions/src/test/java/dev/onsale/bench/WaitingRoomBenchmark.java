@@ -7,6 +7,7 @@ import dev.onsale.platform.Redis;
 import dev.onsale.testing.EmbeddedStack;
 import dev.onsale.waitingroom.AdmissionGuard;
 import dev.onsale.waitingroom.AdmissionTokens;
+import dev.onsale.waitingroom.TokenKeyRing;
 import dev.onsale.waitingroom.WaitingRoomService;
 import dev.onsale.waitingroom.WaitingRoomStore;
 import java.time.Clock;
@@ -49,7 +50,7 @@ public final class WaitingRoomBenchmark {
         Redis redis = Redis.dedicated(new Config.RedisSettings(functions.host(), functions.port(), functions.tls(),
                 functions.cluster(), Duration.ofSeconds(10)));
         WaitingRoomService rooms = new WaitingRoomService(new WaitingRoomStore(redis),
-                new AdmissionTokens(settings.secret(), Clock.systemUTC()), settings, Clock.systemUTC());
+                new AdmissionTokens(TokenKeyRing.shared(config), Clock.systemUTC()), settings, Clock.systemUTC());
         try {
             System.out.printf("redis-server %s on %s:%d; %d fans, %d threads x %d in flight%n",
                     info(redis, "server", "redis_version"), stack.redisHost(), stack.redisPort(), fans, threads, window);

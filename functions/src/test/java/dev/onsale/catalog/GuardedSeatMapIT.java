@@ -37,7 +37,7 @@ class GuardedSeatMapIT {
     GuardedSeatMapIT(LocalStack stack) {
         this.api = new Gateway(stack.gatewayUrl());
         CatalogService catalog = new CatalogService(new CatalogStore(() -> countedDynamo, config.eventsTable(), config.seatsTable()),
-                new LiveSeatMap(redis), new EventCache(redis), WaitingRoomService.create(config.waitingRoom(), redis), Clock.systemUTC(), CatalogService.Settings.of(config));
+                new LiveSeatMap(redis), new EventCache(redis), WaitingRoomService.create(config, redis), Clock.systemUTC(), CatalogService.Settings.of(config));
         this.handler = new GetSeatMapHandler(catalog, Guards.of(config, SurgeProtection.of(config).seatMap()), config.admins());
     }
 

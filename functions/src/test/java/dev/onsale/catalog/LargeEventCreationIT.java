@@ -65,7 +65,7 @@ class LargeEventCreationIT {
 
     private CreateEventHandler handlerOn(DynamoDbClient dynamo) {
         return new CreateEventHandler(new CatalogService(new CatalogStore(() -> dynamo, config.eventsTable(), config.seatsTable()),
-                new LiveSeatMap(redis), new EventCache(redis), WaitingRoomService.create(config.waitingRoom(), redis), Clock.systemUTC(), CatalogService.Settings.of(config)),
+                new LiveSeatMap(redis), new EventCache(redis), WaitingRoomService.create(config, redis), Clock.systemUTC(), CatalogService.Settings.of(config)),
                 config.admins());
     }
 

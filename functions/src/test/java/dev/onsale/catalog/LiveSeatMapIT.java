@@ -53,7 +53,7 @@ class LiveSeatMapIT {
         this.countedDynamo = Stacks.dynamoDb(config, calls);
         this.catalog = new CatalogService(
                 new CatalogStore(() -> countedDynamo, config.eventsTable(), config.seatsTable()),
-                liveMaps, new EventCache(redis), WaitingRoomService.create(config.waitingRoom(), redis), Clock.systemUTC(), CatalogService.Settings.of(config));
+                liveMaps, new EventCache(redis), WaitingRoomService.create(config, redis), Clock.systemUTC(), CatalogService.Settings.of(config));
     }
 
     @AfterEach

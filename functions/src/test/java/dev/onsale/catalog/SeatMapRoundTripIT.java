@@ -16,6 +16,7 @@ import dev.onsale.testing.Events;
 import dev.onsale.testing.RedisWireProxy;
 import dev.onsale.waitingroom.AdmissionGuard;
 import dev.onsale.waitingroom.AdmissionTokens;
+import dev.onsale.waitingroom.TokenKeyRing;
 import dev.onsale.waitingroom.WaitingRoomService;
 import dev.onsale.waitingroom.WaitingRoomStore;
 import java.time.Clock;
@@ -47,7 +48,7 @@ class SeatMapRoundTripIT {
         redis = Redis.dedicated(new Config.RedisSettings("127.0.0.1", wire.port(), false, false, Duration.ofSeconds(2)));
         CatalogService catalog = CatalogService.create(config, redis);
         WaitingRoomService rooms = new WaitingRoomService(new WaitingRoomStore(redis),
-                new AdmissionTokens(config.waitingRoom().secret(), Clock.systemUTC()), config.waitingRoom(), Clock.systemUTC());
+                new AdmissionTokens(TokenKeyRing.shared(config), Clock.systemUTC()), config.waitingRoom(), Clock.systemUTC());
         handler = new GetSeatMapHandler(catalog, new Guards(redis, Duration.ofSeconds(2), Stream.concat(
                 SurgeProtection.of(config).seatMap().stream(),
                 Stream.of(rooms.admissionGuard(AdmissionGuard.WhenRedisUnavailable.PASS))).toList()), config.admins());

@@ -32,7 +32,9 @@ import org.junit.jupiter.api.Test;
  * from the samples themselves, run in order: {@code create-event.json} makes event 1, which the others name.
  * A booking's id is made at hold time, so the samples that name one (an example id) answer 404, and are run
  * a second time with the id of the hold {@code create-booking.json} made; the waiting-room status sample's token
- * is likewise a placeholder, run again with the token the join sample got.
+ * is likewise a placeholder, run again with the token the join sample got. The rotation sample is what Secrets Manager
+ * sends a rotation function; a hand-sent one names a version no {@code RotateSecret} staged, and is refused as such
+ * (Lambda's error answer): the real rotation is then run through {@link LocalStack#rotateSecret}.
  */
 class SampleEventsIT {
     private static final Path EVENTS = EmbeddedStack.projectFile("events");
@@ -41,7 +43,8 @@ class SampleEventsIT {
             "GetSeatMapFunction", "CreateBookingFunction", "ListBookingsFunction", "GetBookingFunction", "ConfirmBookingFunction",
             "CancelBookingFunction", "HoldExpiryFunction", "SeatAvailabilityFunction", "EnableWaitingRoomFunction", "JoinWaitingRoomFunction",
             "WaitingRoomStatusFunction", "WaitingRoomStatsFunction", "DisableWaitingRoomFunction", "QueuePageFunction",
-            "CacheStatsFunction", "RouteNotFoundFunction", "OpenApiFunction", "DocsPageFunction", "DocsAssetFunction");
+            "CacheStatsFunction", "RouteNotFoundFunction", "OpenApiFunction", "DocsPageFunction", "DocsAssetFunction",
+            "RotateTokenKeysFunction");
     /** What each sample answers as it is, on a fresh stack after the samples before it. */
     private static final Map<String, Integer> STATUS = Map.ofEntries(
             Map.entry("CreateEventFunction", 201), Map.entry("ListEventsFunction", 200), Map.entry("GetEventFunction", 200),
@@ -83,6 +86,14 @@ class SampleEventsIT {
                 continue;
             }
             JsonNode event = Json.MAPPER.readTree(sample.toFile());
+            if (function.properties().get("Events") == null) {
+                // invoked by Secrets Manager (its rotation schedule), not by an event source
+                assertTrue(event.path("SecretId").asText().startsWith("arn:aws:secretsmanager:"), sample.toString());
+                assertTrue(List.of("createSecret", "setSecret", "testSecret", "finishSecret").contains(event.path("Step").asText()),
+                        sample.toString());
+                assertTrue(event.path("ClientRequestToken").asText().length() >= 32, sample.toString());
+                continue;
+            }
             Map<?, ?> trigger = (Map<?, ?>) ((Map<?, ?>) function.properties().get("Events")).values().iterator().next();
             if ("SQS".equals(trigger.get("Type"))) {
                 JsonNode record = event.path("Records").path(0);
@@ -108,6 +119,11 @@ class SampleEventsIT {
         for (String function : ORDER) {
             JsonNode answer = invoke(function, Files.readString(sampleOf(function)));
             answers.put(function, answer);
+            if (function.equals("RotateTokenKeysFunction")) {
+                assertTrue(answer.path("errorMessage").asText().contains("has no stage for rotation"),
+                        "a rotation step nobody started is refused: " + answer);
+                continue;
+            }
             if (function.equals("HoldExpiryFunction") || function.equals("SeatAvailabilityFunction")) {
                 assertTrue(answer.path("batchItemFailures").isArray(), function + " answered no batch response: " + answer);
                 assertEquals(0, answer.path("batchItemFailures").size(), function + " failed its sample: " + answer);
@@ -141,6 +157,11 @@ class SampleEventsIT {
         status.put("rawQueryString", "token=" + token);
         JsonNode checkedIn = invoke("WaitingRoomStatusFunction", status.toString());
         assertEquals(200, checkedIn.path("statusCode").asInt(), checkedIn.toString());
+
+        // the rotation sample's secret is the stack's, and a rotation Secrets Manager starts runs its four steps
+        String secret = Json.MAPPER.readTree(sampleOf("RotateTokenKeysFunction").toFile()).path("SecretId").asText();
+        assertEquals(stack.physicalId("WaitingRoomSecret"), secret);
+        assertTrue(stack.rotateSecret("WaitingRoomSecret").length() >= 32);
     }
 
     private static JsonNode invoke(String function, String event) throws IOException {

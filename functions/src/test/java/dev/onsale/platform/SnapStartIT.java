@@ -16,6 +16,7 @@ import dev.onsale.testing.ApiEvents;
 import dev.onsale.testing.EmbeddedStack;
 import dev.onsale.testing.Events;
 import dev.onsale.testing.Gateway;
+import dev.onsale.waitingroom.TokenKeyRing;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -59,7 +60,23 @@ class SnapStartIT {
     }
 
     @Test
-    void primingEveryFunctionWritesNothingToDynamoDbNorSqs() throws Exception {
+    void aRestoreReadsTheTokenKeysAgainBeforeAnyRequest() throws Exception {
+        GetSeatMapHandler handler = construct("GetSeatMapFunction", GetSeatMapHandler::new);
+        // a ring of its own (the endpoint by another name) that would not read again for an hour by itself
+        Map<String, String> environment = new HashMap<>(stack.functionEnvironment("GetSeatMapFunction"));
+        environment.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", stack.secretsManagerEndpoint().toString().replace("127.0.0.1", "localhost"));
+        environment.put("WAITING_ROOM_KEYS_REFRESH_SECONDS", "3600");
+        TokenKeyRing ring = TokenKeyRing.shared(Config.from(environment::get));
+        long before = ring.keys().current().id();
+
+        stack.rotateSecret("WaitingRoomSecret");
+        assertEquals(before, ring.keys().current().id(), "an hour's refresh age: not read again by itself");
+        handler.snapStart().afterRestore(null);
+        assertEquals(before + 1, ring.keys().current().id(), "read again by the restore hook");
+    }
+
+    @Test
+    void primingEveryFunctionWritesNothingToDynamoDbNorSqsNorTheKeysSecret() throws Exception {
         List<Object> handlers = new ArrayList<>();
         for (Template.Resource function : stack.template().resourcesOfType(Template.SERVERLESS_FUNCTION)) {
             String className = ((String) function.properties().get("Handler")).replace("::handleRequest", "");
@@ -70,6 +87,7 @@ class SnapStartIT {
         try {
             Map<String, List<Map<String, AttributeValue>>> tablesBefore = tables();
             String queuedBefore = holdExpiryQueue();
+            Map<String, List<String>> keysBefore = keyVersions();
             for (Object handler : handlers) {
                 SnapStart hooks = ((SnapStart.Hooked) handler).snapStart();
                 hooks.beforeCheckpoint(null);
@@ -77,6 +95,7 @@ class SnapStartIT {
             }
             assertEquals(tablesBefore, tables());
             assertEquals(queuedBefore, holdExpiryQueue());
+            assertEquals(keysBefore, keyVersions(), "no version of the token keys made or moved");
             assertFalse(Redis.shared(EmbeddedStack.config("GetSeatMapFunction").redis()).sync().keys("*snapstart-primer*").isEmpty(),
                     "the priming requests went through the routes' guards");
         } finally {
@@ -114,6 +133,12 @@ class SnapStartIT {
                     .toList());
         }
         return tables;
+    }
+
+    private Map<String, List<String>> keyVersions() {
+        String arn = stack.physicalId("WaitingRoomSecret");
+        return AwsClients.secretsManager(EmbeddedStack.config("RotateTokenKeysFunction")).get()
+                .describeSecret(describe -> describe.secretId(arn)).versionIdsToStages();
     }
 
     private String holdExpiryQueue() {

@@ -84,12 +84,15 @@ public final class EmbeddedStack implements ParameterResolver {
     public static final int EXPIRY_MAX_RECEIVE_COUNT = 3;
     /** A batch of seat changes the maps cannot take is retried twice (0.1 s, 0.2 s apart), then dead-lettered. */
     public static final int SEAT_CHANGES_MAX_RETRIES = 2;
+    /** Warm functions read the token keys again once they are a second old: a rotation is seen within a second or two. */
+    public static final int KEYS_REFRESH_SECONDS = 1;
 
     private static Map<String, String> stackParameters() {
         Map<String, String> parameters = parameters();
         parameters.put("HoldExpiryVisibilitySeconds", Integer.toString(EXPIRY_VISIBILITY_SECONDS));
         parameters.put("HoldExpiryMaxReceiveCount", Integer.toString(EXPIRY_MAX_RECEIVE_COUNT));
         parameters.put("SeatChangesMaxRetries", Integer.toString(SEAT_CHANGES_MAX_RETRIES));
+        parameters.put("WaitingRoomKeysRefreshSeconds", Integer.toString(KEYS_REFRESH_SECONDS));
         return parameters;
     }
 

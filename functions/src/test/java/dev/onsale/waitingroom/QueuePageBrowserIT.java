@@ -89,7 +89,7 @@ class QueuePageBrowserIT {
                 browser.findElement(By.id("seats")).getText());
         Object stored = ((JavascriptExecutor) browser).executeScript(
                 "return sessionStorage.getItem('onsale.waitingRoom." + eventId + "')");
-        assertTrue(stored instanceof String token && token.startsWith("wr1."), "the access token is kept for the booking calls");
+        assertTrue(stored instanceof String token && token.startsWith("wr2."), "the access token is kept for the booking calls");
     }
 
     /** The room off: joining admits at once, and the page moves on to {@code next} if it is a page of this site. */

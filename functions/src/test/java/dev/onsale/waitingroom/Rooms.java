@@ -32,15 +32,15 @@ final class Rooms {
         return EmbeddedStack.config("JoinWaitingRoomFunction");
     }
 
+    /** Tokens signed and verified with the keys the stack's functions use (the same ring: they share this JVM). */
     static AdmissionTokens tokens() {
-        return new AdmissionTokens(settings().secret(), Clock.systemUTC());
+        return new AdmissionTokens(TokenKeyRing.shared(config()), Clock.systemUTC());
     }
 
     /** A service of its own (the same secret as the stack's functions) with the given stall window. */
     static WaitingRoomService service(Redis redis, Duration stallWindow) {
         Config.WaitingRoom settings = settings().withStallWindow(stallWindow);
-        return new WaitingRoomService(new WaitingRoomStore(redis), new AdmissionTokens(settings.secret(), Clock.systemUTC()),
-                settings, Clock.systemUTC());
+        return new WaitingRoomService(new WaitingRoomStore(redis), tokens(), settings, Clock.systemUTC());
     }
 
     /** A request to a guarded route of {@code eventId}, by {@code userId}, with the access token when given. */

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class WaitingRoomServiceTest {
@@ -57,15 +59,27 @@ class WaitingRoomServiceTest {
     }
 
     private static WaitingRoomService serviceWith(Duration stallWindow, Duration pollInterval) {
-        Config.WaitingRoom settings = new Config.WaitingRoom("s".repeat(32), stallWindow, Duration.ofDays(1), 100,
-                Duration.ofMinutes(5), pollInterval);
-        return new WaitingRoomService(null, new AdmissionTokens(settings.secret(), Clock.systemUTC()), settings, Clock.systemUTC());
+        Config.WaitingRoom settings = new Config.WaitingRoom(Optional.empty(), Duration.ofMinutes(5), stallWindow,
+                Duration.ofDays(1), 100, Duration.ofMinutes(5), pollInterval);
+        return new WaitingRoomService(null, new AdmissionTokens(TokenKeys.of(new TokenKeys.Key(1, "s".repeat(32))), Clock.systemUTC()),
+                settings, Clock.systemUTC());
     }
 
     @Test
-    void settingsNeverPrintTheSecret() {
-        Config.WaitingRoom settings = Config.WaitingRoom.from(name -> name.equals("WAITING_ROOM_SECRET") ? "top-secret-top-secret-top-secret-1" : null);
-        assertEquals(Duration.ofSeconds(30), settings.stallWindow());
-        assertTrue(!settings.toString().contains("top-secret"), settings.toString());
+    void theSettingsNameTheKeysSecretNotItsValue() {
+        Config.WaitingRoom settings = Config.WaitingRoom.from(Map.of(
+                "WAITING_ROOM_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:keys-AbCdEf")::get);
+        assertEquals(Optional.of("arn:aws:secretsmanager:us-east-1:123456789012:secret:keys-AbCdEf"), settings.secretArn());
+        assertEquals(Duration.ofMinutes(5), settings.keysRefresh(), "the default refresh age");
+        assertEquals(Optional.empty(), Config.WaitingRoom.from(name -> null).secretArn());
+    }
+
+    @Test
+    void theLongestTokenLifetimeIsTheQueueTokensOrTheLongestSession() {
+        assertEquals(Duration.ofDays(1), WaitingRoomService.longestTokenLifetime(Config.WaitingRoom.from(name -> null)));
+        assertEquals(Duration.ofDays(2), WaitingRoomService.longestTokenLifetime(Config.WaitingRoom.from(
+                Map.of("WAITING_ROOM_QUEUE_TOKEN_SECONDS", "172800")::get)));
+        assertEquals(Duration.ofDays(1), WaitingRoomService.longestTokenLifetime(Config.WaitingRoom.from(
+                Map.of("WAITING_ROOM_QUEUE_TOKEN_SECONDS", "60")::get)), "an access token may last a day-long session");
     }
 }

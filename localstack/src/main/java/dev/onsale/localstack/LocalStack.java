@@ -26,6 +26,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import dev.onsale.localstack.secrets.LocalSecretsManager;
+import dev.onsale.localstack.secrets.SecretsManagerException;
+import dev.onsale.localstack.secrets.SecretsManagerServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -39,6 +42,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * SAM without Docker: runs a SAM template in this JVM. It creates the template's DynamoDB tables in
  * DynamoDB Local and its SQS queues in ElasticMQ (or both in an external endpoint such as LocalStack),
+ * its Secrets Manager secrets and rotation schedules in a local Secrets Manager (in this JVM in either case),
  * runs one redis-server for its ElastiCache resources, serves every {@code HttpApi} event of every
  * function on a local HTTP API, and polls every {@code SQS} and {@code DynamoDB} (stream) event source
  * into its function.
@@ -92,6 +96,8 @@ public final class LocalStack implements AutoCloseable {
 
     private DynamoDbLocalServer dynamoDbLocal;
     private ElasticMqServer elasticMq;
+    private SecretsManagerServer secretsManager;
+    private final List<RotationScheduleDefinition> rotationSchedules = new ArrayList<>();
     private volatile RedisServerProcess redis;
     private URI dynamoDbEndpoint;
     private URI sqsEndpoint;
@@ -216,6 +222,34 @@ public final class LocalStack implements AutoCloseable {
         return rolesByFunction.get(functionLogicalId).policy();
     }
 
+    /** The local Secrets Manager itself, e.g. to make a secret of a test's own. */
+    public LocalSecretsManager secretsManager() {
+        return secretsManager.secrets();
+    }
+
+    /** The local Secrets Manager's endpoint (what functions get as {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}). */
+    public URI secretsManagerEndpoint() {
+        return secretsManager.endpoint();
+    }
+
+    /**
+     * Rotates a secret of the template now, as Secrets Manager's {@code RotateSecret} does (which the local Secrets
+     * Manager also serves, asynchronously as on AWS): stages a new version {@code AWSPENDING} and invokes the secret's
+     * rotation function (its {@code AWS::SecretsManager::RotationSchedule}) once per step. Returns when it is done.
+     *
+     * @param secret a secret's logical id, name or ARN
+     * @return the new current version's id
+     * @throws IllegalStateException naming what failed (the rotation is then unfinished, as on AWS)
+     */
+    public String rotateSecret(String secret) {
+        String secretId = template.resources().containsKey(secret) ? physical.ref(secret) : secret;
+        try {
+            return secretsManager.secrets().rotate(secretId);
+        } catch (SecretsManagerException e) {
+            throw new IllegalStateException("rotating " + secret + " failed: " + e.type() + ": " + e.getMessage(), e);
+        }
+    }
+
     public String redisHost() {
         return RedisServerProcess.HOST;
     }
@@ -326,6 +360,7 @@ public final class LocalStack implements AutoCloseable {
         stopPart("DynamoDB client", dynamoDb);
         stopPart("DynamoDB Streams client", dynamoDbStreams);
         stopPart("ElasticMQ", elasticMq);
+        stopPart("Secrets Manager", secretsManager);
         stopPart("DynamoDB Local", dynamoDbLocal);
         stopPart("redis-server", redis);
         // The code jar's class loader stays open: the functions' own threads (e.g. a Redis client's
@@ -349,6 +384,9 @@ public final class LocalStack implements AutoCloseable {
     private void boot() {
         EmulatorLogging.quietSlf4jLoggers();
         registerFunctionNames();
+        secretsManager = SecretsManagerServer.start(0, new LocalSecretsManager(options.region(), StackParameters.ACCOUNT_ID,
+                Clock.systemUTC(), this::invokeRotation));
+        createSecrets();
         List<Template.Resource> caches = deployed().stream().filter(resource -> CACHE_TYPES.contains(resource.type())).toList();
         try (ExecutorService startup = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> steps = new ArrayList<>();
@@ -409,6 +447,7 @@ public final class LocalStack implements AutoCloseable {
         startIamProxies();
         createFunctions();
         checkEventSourcePermissions();
+        rotateWhereScheduledToAtOnce();
         startHttpApi();
         startPollers();
     }
@@ -485,6 +524,70 @@ public final class LocalStack implements AutoCloseable {
             physical.register(queue.logicalId(), created.url(),
                     Map.of("Arn", created.arn(), "QueueName", definition.queueName(), "QueueUrl", created.url()));
         }
+    }
+
+    /** The template's secrets (their ARN is what {@code Ref} gives) and their rotation schedules. */
+    private void createSecrets() {
+        for (Template.Resource resource : deployed()) {
+            if (resource.type().equals(Template.SECRETS_MANAGER_SECRET)) {
+                SecretDefinition definition = SecretDefinition.from(resource, evaluator, options.stackName());
+                String arn = secretsManager.secrets().create(definition.name(), definition.description(), definition.secretString());
+                physical.register(resource.logicalId(), arn, Map.of("Id", arn));
+            }
+        }
+        for (Template.Resource resource : deployed()) {
+            if (resource.type().equals(Template.SECRETS_MANAGER_ROTATION_SCHEDULE)) {
+                RotationScheduleDefinition schedule = RotationScheduleDefinition.from(resource, evaluator);
+                secretsManager.secrets().configureRotation(schedule.secretId(), schedule.rotationLambdaArn(), schedule.rules());
+                rotationSchedules.add(schedule);
+                physical.register(resource.logicalId(), schedule.secretId(), Map.of());
+            }
+        }
+    }
+
+    /** CloudFormation rotates a secret when it makes its schedule, unless {@code RotateImmediatelyOnUpdate} is false. */
+    private void rotateWhereScheduledToAtOnce() {
+        for (RotationScheduleDefinition schedule : rotationSchedules) {
+            if (schedule.rotateImmediately()) {
+                rotateSecret(schedule.secretId());
+            }
+        }
+    }
+
+    /**
+     * Secrets Manager invoking a rotation function: only one that the template lets {@code secretsmanager.amazonaws.com}
+     * invoke (an {@code AWS::Lambda::Permission}, for this secret when it names a source), as on AWS.
+     */
+    private void invokeRotation(String functionArn, Map<String, String> event) {
+        String unqualified = functionArn.split(":").length > 7
+                ? functionArn.substring(0, functionArn.lastIndexOf(':')) : functionArn;
+        LocalFunction function = functions.values().stream().filter(candidate -> candidate.arn().equals(unqualified))
+                .findFirst().orElseThrow(() -> new SecretsManagerException("InvalidRequestException",
+                        "Secrets Manager cannot invoke the specified Lambda function: " + functionArn + " does not exist"));
+        if (!secretsManagerMayInvoke(function, event.get("SecretId"))) {
+            throw new SecretsManagerException("AccessDeniedException", "Secrets Manager cannot invoke the specified Lambda"
+                    + " function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.");
+        }
+        function.invoke(event);
+    }
+
+    private boolean secretsManagerMayInvoke(LocalFunction function, String secretArn) {
+        for (Template.Resource resource : deployed()) {
+            if (!resource.type().equals(Template.LAMBDA_PERMISSION)) {
+                continue;
+            }
+            ResourceProperties permission = ResourceProperties.of(resource.logicalId(), evaluator.evaluate(resource.properties()));
+            String target = permission.string("FunctionName", "");
+            String action = permission.string("Action", "");
+            boolean names = target.equals(function.arn()) || target.equals(function.definition().functionName())
+                    || target.startsWith(function.arn() + ":");
+            if (names && "secretsmanager.amazonaws.com".equals(permission.string("Principal"))
+                    && (action.equals("lambda:InvokeFunction") || action.equals("lambda:*"))
+                    && (!permission.has("SourceArn") || permission.string("SourceArn").equals(secretArn))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void createFunctions() {
@@ -608,6 +711,7 @@ public final class LocalStack implements AutoCloseable {
         environment.put("AWS_ENDPOINT_URL_DYNAMODB", functionsDynamoDbEndpoint.toString());
         environment.put("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", functionsDynamoDbEndpoint.toString());
         environment.put("AWS_ENDPOINT_URL_SQS", functionsSqsEndpoint.toString());
+        environment.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", secretsManager.endpoint().toString());
         return environment;
     }
 

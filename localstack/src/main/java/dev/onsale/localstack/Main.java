@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -87,9 +88,21 @@ public final class Main {
         }
     }
 
-    /** What {@code --invoke} prints: the function's answer to the event (JSON text) as JSON, with AWS's field names. */
+    /**
+     * What {@code --invoke} prints: the function's answer to the event (JSON text) as JSON, with AWS's field names; when
+     * the function failed, what Lambda answers then ({@code errorMessage}, {@code errorType}), as {@code sam local invoke}
+     * prints it.
+     */
     public static String invoke(LocalStack stack, String function, String event) throws com.fasterxml.jackson.core.JsonProcessingException {
-        Object answer = stack.invoke(function, event);
+        Object answer;
+        try {
+            answer = stack.invoke(function, event);
+        } catch (RuntimeException e) {
+            Map<String, String> error = new java.util.LinkedHashMap<>();
+            error.put("errorMessage", String.valueOf(e.getMessage()));
+            error.put("errorType", e.getClass().getName());
+            answer = error;
+        }
         return LambdaJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer);
     }
 
@@ -176,6 +189,7 @@ public final class Main {
                 ? "IAM      enforced: functions reach DynamoDB at " + stack.functionsDynamoDbEndpoint() + " and SQS at "
                         + stack.functionsSqsEndpoint() + ", as their roles allow"
                 : "IAM      not enforced (--no-enforce-iam): every function may make any call");
+        System.out.println("Secrets  " + stack.secretsManagerEndpoint());
         if (stack.runsRedis()) {
             System.out.println("Redis    " + stack.redisHost() + ":" + stack.redisPort());
         }

@@ -21,6 +21,9 @@ public final class Template {
     public static final String SERVERLESS_HTTP_API = "AWS::Serverless::HttpApi";
     public static final String DYNAMODB_TABLE = "AWS::DynamoDB::Table";
     public static final String SQS_QUEUE = "AWS::SQS::Queue";
+    public static final String SECRETS_MANAGER_SECRET = "AWS::SecretsManager::Secret";
+    public static final String SECRETS_MANAGER_ROTATION_SCHEDULE = "AWS::SecretsManager::RotationSchedule";
+    public static final String LAMBDA_PERMISSION = "AWS::Lambda::Permission";
 
     /** A template parameter as declared; its value comes from {@link StackParameters}. */
     public record Parameter(String name, String type, String defaultValue, List<String> allowedValues) {

@@ -11,7 +11,8 @@ public class EnvironmentProbeHandler implements RequestHandler<Map<String, Objec
     private static final String[] NAMES = {
         "SHARED", "GREETING", "DEAD_LETTER_ARN", "JOINED", "SELECTED", "CHOSEN", "QUEUE_NAME", "TABLE_ARN",
         "SECURITY_GROUP", "ITEMS_TABLE", "WORK_QUEUE_URL", "CACHE_HOST", "CACHE_PORT", "AWS_REGION",
-        "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SQS"};
+        "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SQS",
+        "AWS_ENDPOINT_URL_SECRETS_MANAGER", "SECRET_ARN"};
 
     private final Map<String, String> seenAtConstruction = new TreeMap<>();
 
