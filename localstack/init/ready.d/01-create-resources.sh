@@ -36,6 +36,9 @@ table onsale-local-BookingsTable '{"TableName":"onsale-local-BookingsTable","Att
 # IdempotencyTable
 table onsale-local-IdempotencyTable '{"TableName":"onsale-local-IdempotencyTable","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}' 'expiresAt'
 
+# CodesTable
+table onsale-local-CodesTable '{"TableName":"onsale-local-CodesTable","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"eventId","AttributeType":"N"},{"AttributeName":"codeId","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST","GlobalSecondaryIndexes":[{"IndexName":"byEvent","KeySchema":[{"AttributeName":"eventId","KeyType":"HASH"},{"AttributeName":"codeId","KeyType":"RANGE"}],"Projection":{"ProjectionType":"ALL"}}]}' ''
+
 # HoldExpiryDeadLetterQueue
 queue onsale-local-HoldExpiryDeadLetterQueue '{"QueueName":"onsale-local-HoldExpiryDeadLetterQueue","Attributes":{"MessageRetentionPeriod":"1209600"}}'
 

@@ -8,6 +8,7 @@ import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
 import dev.onsale.platform.Json;
 import dev.onsale.platform.Randomness;
+import dev.onsale.platform.WriteRetries;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package dev.onsale.booking;
 
 import dev.onsale.catalog.CatalogStore;
+import dev.onsale.platform.WriteRetries;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,10 +75,10 @@ public final class BookingStore {
         }
 
         /** Another transaction touched the same items at the same moment: worth retrying. */
-        record Contended() implements Write {
+        record Contended() implements Write, WriteRetries.Contended {
         }
 
-        record Throttled() implements Write {
+        record Throttled() implements Write, WriteRetries.Throttled {
         }
     }
 

@@ -114,8 +114,9 @@ public final class CatalogService {
     public Creation create(NewEvent request) {
         Instant now = clock.instant();
         Optional<String> problem = request.problem(settings.maxSeatsPerEvent(), now)
-                .or(() -> request.waitingRoomAsked().flatMap(room -> rooms.settingsProblem(
-                        optional(room.maxConcurrent()), optional(room.sessionDuration())).map(p -> "waiting_room." + p)));
+                .or(() -> request.waitingRoomAsked().flatMap(room -> room.timeProblem()
+                        .or(() -> rooms.settingsProblem(switches(room), Optional.of(request.saleOpensAt(now))))
+                        .map(p -> "waiting_room." + p)));
         if (problem.isPresent()) {
             return new Creation.Invalid(problem.get());
         }
@@ -123,7 +124,7 @@ public final class CatalogService {
         if (request.waitingRoomAsked().isPresent()) {
             NewEvent.NewWaitingRoom room = request.waitingRoomAsked().get();
             try {
-                rooms.enable(event.id(), optional(room.maxConcurrent()), optional(room.sessionDuration()));
+                rooms.enable(event.id(), switches(room), Optional.of(event.onSaleAt()));
             } catch (RedisException e) {
                 LOG.log(System.Logger.Level.WARNING, "Could not switch on the waiting room of new event " + event.id()
                         + "; the event was not created", e);
@@ -137,6 +138,41 @@ public final class CatalogService {
             LOG.log(System.Logger.Level.WARNING, "Could not evict cached entries of new event " + event.id(), e);
         }
         return new Creation.Created(event);
+    }
+
+    /** What switching an event's waiting room on came to. */
+    public sealed interface RoomSwitch {
+        record Enabled(WaitingRoomService.RoomSettings room) implements RoomSwitch {
+        }
+
+        record NoEvent() implements RoomSwitch {
+        }
+
+        /** {@code detail} names the parameter at fault. */
+        record Invalid(String detail) implements RoomSwitch {
+        }
+    }
+
+    /**
+     * Switches the event's waiting room on, or changes its switches: here rather than in the waiting room, since a
+     * pre-queue opens before the event's {@code on_sale_at}, which only the catalog knows.
+     */
+    public RoomSwitch enableWaitingRoom(long eventId, WaitingRoomService.Switches asked) {
+        Optional<Event> event = event(eventId);
+        if (event.isEmpty()) {
+            return new RoomSwitch.NoEvent();
+        }
+        Optional<Instant> saleOpens = Optional.of(event.get().onSaleAt());
+        Optional<String> problem = rooms.settingsProblem(asked, saleOpens);
+        if (problem.isPresent()) {
+            return new RoomSwitch.Invalid(problem.get());
+        }
+        return new RoomSwitch.Enabled(rooms.enable(eventId, asked, saleOpens));
+    }
+
+    private static WaitingRoomService.Switches switches(NewEvent.NewWaitingRoom room) {
+        return new WaitingRoomService.Switches(optional(room.maxConcurrent()), optional(room.sessionDuration()),
+                optional(room.admitPerMinute()), room.preQueueOpens());
     }
 
     private static OptionalInt optional(Integer value) {

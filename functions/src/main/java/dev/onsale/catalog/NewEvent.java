@@ -33,7 +33,16 @@ public record NewEvent(String name, String venue, String startsAt, List<NewSecti
      * The waiting room's switches as sent, with the meaning of the enable route's parameters (absent:
      * the defaults); {@code WaitingRoomService} checks them.
      */
-    public record NewWaitingRoom(Integer maxConcurrent, Integer sessionDuration) {
+    public record NewWaitingRoom(Integer maxConcurrent, Integer sessionDuration, Integer admitPerMinute, String preQueueOpensAt) {
+        /** The room's switches, or a problem worded for the caller (a {@code pre_queue_opens_at} that is no date-time). */
+        public Optional<String> timeProblem() {
+            return preQueueOpensAt == null || instant(preQueueOpensAt).isPresent() ? Optional.empty()
+                    : Optional.of("pre_queue_opens_at" + DATE_TIME);
+        }
+
+        public Optional<Instant> preQueueOpens() {
+            return preQueueOpensAt == null ? Optional.empty() : instant(preQueueOpensAt);
+        }
     }
 
     /**
@@ -96,6 +105,11 @@ public record NewEvent(String name, String venue, String startsAt, List<NewSecti
     }
 
     /** The event this request describes, under {@code id}; call only when {@link #problem} found none. */
+    /** When the sale opens for an event created at {@code now}: {@code on_sale_at}, else at once. */
+    Instant saleOpensAt(Instant now) {
+        return parsedOnSale().orElse(now);
+    }
+
     Event toEvent(long id, Instant createdAt) {
         List<Section> laidOut = new ArrayList<>();
         int nextSeat = 1;

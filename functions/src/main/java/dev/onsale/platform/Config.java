@@ -19,6 +19,7 @@ public record Config(
         String seatsTable,
         String bookingsTable,
         String idempotencyTable,
+        String codesTable,
         String holdExpiryQueueUrl,
         RedisSettings redis,
         String adminGroup,
@@ -63,7 +64,7 @@ public record Config(
     /** The same settings signing with other credentials (a test on a local stack doing another function's part). */
     public Config withAccessKeys(Optional<AccessKeys> keys) {
         return new Config(region, dynamoDbEndpoint, sqsEndpoint, secretsManagerEndpoint, keys, eventsTable, seatsTable, bookingsTable, idempotencyTable,
-                holdExpiryQueueUrl, redis, adminGroup, adminGroupsClaim, adminScope, seatMapFresh, seatMapRebuildWait,
+                codesTable, holdExpiryQueueUrl, redis, adminGroup, adminGroupsClaim, adminScope, seatMapFresh, seatMapRebuildWait,
                 seatMapRebuildLock, eventCache, maxSeatsPerEvent, holdTime, maxSeatsPerBooking, maxActiveHoldsPerEvent,
                 idempotencyTtl, writeAttempts, fairSale, payments, protection, waitingRoom, telemetry);
     }
@@ -134,6 +135,8 @@ public record Config(
      * {@code waitingRoomStatusPerUser} has no variable of its own: it is derived from the poll interval
      * ({@code WAITING_ROOM_POLL_SECONDS}), so a fan checking in as asked is never refused, with
      * {@code WAITING_ROOM_STATUS_BURST} check-ins that may come sooner (jitter, a reload).
+     * {@code codeRedeemPerUser} ({@code CODE_REDEEM_LIMIT_PER_USER}) and {@code codeRedeemPerIp}
+     * ({@code CODE_REDEEM_LIMIT_PER_IP}) pace presale-code redemptions: a fan needs one, and guessing codes must be slow.
      */
     public record Protection(
             Rate seatMapPerUser,
@@ -145,6 +148,8 @@ public record Config(
             Rate waitingRoomJoinPerIp,
             Rate waitingRoomStatusPerUser,
             Rate waitingRoomStatusPerIp,
+            Rate codeRedeemPerUser,
+            Rate codeRedeemPerIp,
             int seatChecksPerMinute,
             int seatChecksPerHour,
             int bookingAttemptsPerHour,
@@ -176,6 +181,7 @@ public record Config(
                 env.text("SEATS_TABLE", "onsale-seats"),
                 env.text("BOOKINGS_TABLE", "onsale-bookings"),
                 env.text("IDEMPOTENCY_TABLE", "onsale-idempotency"),
+                env.text("CODES_TABLE", "onsale-codes"),
                 env.text("HOLD_EXPIRY_QUEUE_URL", ""),
                 new RedisSettings(
                         env.text("REDIS_HOST", "127.0.0.1"),
@@ -216,6 +222,8 @@ public record Config(
                         env.rate("WAITING_ROOM_JOIN_LIMIT_PER_IP", "60/10"),
                         Rate.paced(pollInterval, env.positive("WAITING_ROOM_STATUS_BURST", 3)),
                         env.rate("WAITING_ROOM_STATUS_LIMIT_PER_IP", "200/10"),
+                        env.rate("CODE_REDEEM_LIMIT_PER_USER", "5/60"),
+                        env.rate("CODE_REDEEM_LIMIT_PER_IP", "30/60"),
                         env.integer("BOT_SEAT_CHECKS_PER_MINUTE", 30),
                         env.integer("BOT_SEAT_CHECKS_PER_HOUR", 600),
                         env.integer("BOT_BOOKING_ATTEMPTS_PER_HOUR", 40),
@@ -230,11 +238,13 @@ public record Config(
                 new WaitingRoom(
                         Optional.ofNullable(env.text("WAITING_ROOM_SECRET_ARN", null)),
                         Duration.ofSeconds(env.positive("WAITING_ROOM_KEYS_REFRESH_SECONDS", 300)),
-                        Duration.ofSeconds(env.integer("WAITING_ROOM_STALL_SECONDS", 30)),
+                        Duration.ofSeconds(env.positive("WAITING_ROOM_CLAIM_SECONDS", 60)),
                         Duration.ofSeconds(env.integer("WAITING_ROOM_QUEUE_TOKEN_SECONDS", 86_400)),
                         env.integer("WAITING_ROOM_MAX_CONCURRENT", 100),
                         Duration.ofSeconds(env.integer("WAITING_ROOM_SESSION_SECONDS", 300)),
-                        pollInterval),
+                        env.integer("WAITING_ROOM_ADMIT_PER_MINUTE", 0),
+                        pollInterval,
+                        env.millis("WAITING_ROOM_DOOR_READ_MS", 1000)),
                 new Telemetry(
                         env.text("METRICS_NAMESPACE", Metrics.DEFAULT_NAMESPACE),
                         Log.Level.parse(env.text("LOG_LEVEL", env.text("AWS_LAMBDA_LOG_LEVEL", "INFO")))));
@@ -265,24 +275,41 @@ public record Config(
      *                             keys (the functions that sign or verify tokens have it, and may read it; the others not)
      * @param keysRefresh          {@code WAITING_ROOM_KEYS_REFRESH_SECONDS}: keys older than this are read again in the
      *                             background, so that a rotation reaches warm functions
-     * @param stallWindow          {@code WAITING_ROOM_STALL_SECONDS}: a place not checked in on for longer is passed over
+     * @param claimWindow          {@code WAITING_ROOM_CLAIM_SECONDS}: how long a fan whose turn came has to check in and
+     *                             take the session before the place lapses (fans far back never check in with Redis:
+     *                             abandonment is found at the turn); polls far back come at most half of it apart
      * @param queueTokenTtl        {@code WAITING_ROOM_QUEUE_TOKEN_SECONDS}: how long a queue token stays good after joining
      * @param defaultMaxConcurrent {@code WAITING_ROOM_MAX_CONCURRENT}: sessions at once when enabling names none
      * @param defaultSession       {@code WAITING_ROOM_SESSION_SECONDS}: a session's length when enabling names none
+     * @param defaultAdmitPerMinute {@code WAITING_ROOM_ADMIT_PER_MINUTE}: new fans let in per minute when enabling names
+     *                             none; 0: no rate cap (only {@code max_concurrent})
      * @param pollInterval         {@code WAITING_ROOM_POLL_SECONDS}: the soonest a check-in answer asks for the next
      *                             ({@code poll_after_seconds} never says less); the per-user status limit is one
      *                             check-in per this interval ({@link Protection#waitingRoomStatusPerUser})
+     * @param doorRead             {@code WAITING_ROOM_DOOR_READ_MS}: how old a function instance's reading of a room's
+     *                             door may grow before its next status poll reads it again (and moves it)
      */
-    public record WaitingRoom(Optional<String> secretArn, Duration keysRefresh, Duration stallWindow, Duration queueTokenTtl,
-                              int defaultMaxConcurrent, Duration defaultSession, Duration pollInterval) {
+    public record WaitingRoom(Optional<String> secretArn, Duration keysRefresh, Duration claimWindow, Duration queueTokenTtl,
+                              int defaultMaxConcurrent, Duration defaultSession, int defaultAdmitPerMinute, Duration pollInterval,
+                              Duration doorRead) {
 
         public static WaitingRoom from(Function<String, String> variables) {
             return Config.from(variables).waitingRoom();
         }
 
-        public WaitingRoom withStallWindow(Duration stallWindow) {
-            return new WaitingRoom(secretArn, keysRefresh, stallWindow, queueTokenTtl, defaultMaxConcurrent, defaultSession,
-                    pollInterval);
+        public WaitingRoom withClaimWindow(Duration claimWindow) {
+            return new WaitingRoom(secretArn, keysRefresh, claimWindow, queueTokenTtl, defaultMaxConcurrent, defaultSession,
+                    defaultAdmitPerMinute, pollInterval, doorRead);
+        }
+
+        public WaitingRoom withDoorRead(Duration doorRead) {
+            return new WaitingRoom(secretArn, keysRefresh, claimWindow, queueTokenTtl, defaultMaxConcurrent, defaultSession,
+                    defaultAdmitPerMinute, pollInterval, doorRead);
+        }
+
+        /** The longest a poll answer asks a fan to wait before the next: half the claim window, so a turn is never missed. */
+        public Duration longestPollInterval() {
+            return claimWindow.dividedBy(2).compareTo(pollInterval) > 0 ? claimWindow.dividedBy(2) : pollInterval;
         }
     }
 

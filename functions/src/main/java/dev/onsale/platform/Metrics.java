@@ -21,7 +21,7 @@ public final class Metrics {
 
     /** CloudWatch units used here. */
     public enum Unit {
-        COUNT("Count"), MILLISECONDS("Milliseconds");
+        COUNT("Count"), MILLISECONDS("Milliseconds"), SECONDS("Seconds");
 
         private final String cloudWatchName;
 
@@ -72,6 +72,11 @@ public final class Metrics {
     /** A level at this moment (e.g. the length of a waiting-room line) under one dimension: the last one counts. */
     public static void gauge(String metric, double level, String dimension, String value) {
         record(metric, Unit.COUNT, level, false, dimension, value);
+    }
+
+    /** A duration in seconds under one dimension (e.g. how long an admitted fan waited); CloudWatch keeps each for percentiles. */
+    public static void seconds(String metric, double seconds, String dimension, String value) {
+        record(metric, Unit.SECONDS, seconds, false, dimension, value);
     }
 
     private static void record(String metric, Unit unit, double value, boolean adds, String dimension, String dimensionValue) {

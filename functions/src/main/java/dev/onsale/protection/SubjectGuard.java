@@ -55,9 +55,16 @@ public final class SubjectGuard implements Guard {
     /** guard.lua with this guard's settings prepended: calls then carry only keys. */
     private final RedisScript script;
     private final String policyHeader;
+    /** Set when the limits are kept in this instance's memory ({@link #inInstance}): then the guard makes no Redis call. */
+    private final InstanceLimiter inInstance;
 
     private SubjectGuard(Subject subject, Identity identity, List<RateLimit> limits, List<Tripwire> tripwires, CoolingOff coolingOff,
                          WhenRedisDown whenDown, Optional<AnswerCount> answerCount) {
+        this(subject, identity, limits, tripwires, coolingOff, whenDown, answerCount, null);
+    }
+
+    private SubjectGuard(Subject subject, Identity identity, List<RateLimit> limits, List<Tripwire> tripwires, CoolingOff coolingOff,
+                         WhenRedisDown whenDown, Optional<AnswerCount> answerCount, InstanceLimiter inInstance) {
         if (limits.stream().anyMatch(limit -> limit.subject() != subject)) {
             throw new IllegalArgumentException("every limit of a " + subject.label() + " guard must count " + subject.label());
         }
@@ -74,6 +81,15 @@ public final class SubjectGuard implements Guard {
         this.answerCount = answerCount;
         this.script = RedisScript.of(settings(this.limits, this.tripwires, coolingOff) + GUARD);
         this.policyHeader = RateLimitHeaders.policy(this.limits);
+        this.inInstance = inInstance;
+    }
+
+    /**
+     * Rate limits kept in this function instance's memory, not in Redis (see {@link InstanceLimiter}): for a route
+     * whose requests must cost Redis nothing. {@code identity} finds the user; null for an address's limits.
+     */
+    public static SubjectGuard inInstance(Subject subject, List<RateLimit> limits, Identity identity) {
+        return new SubjectGuard(subject, identity, limits, List.of(), null, WhenRedisDown.OPEN, Optional.empty(), new InstanceLimiter());
     }
 
     /** A user's limits and bot rules; with tripwires the user can be blocked (and every request checks the block). */
@@ -126,6 +142,9 @@ public final class SubjectGuard implements Guard {
 
     @Override
     public Optional<RedisCall> prepare(Request request) {
+        if (inInstance != null) {
+            return Optional.empty();
+        }
         return idOf(request).map(id -> new RedisCall(script, ScriptOutputType.MULTI, keys(id), NO_ARGUMENTS));
     }
 
@@ -147,6 +166,10 @@ public final class SubjectGuard implements Guard {
 
     @Override
     public Verdict decide(Request request, Object reply) {
+        if (inInstance != null) {
+            Optional<String> id = idOf(request);
+            reply = id.isEmpty() ? null : inInstance.spend(keys(id.get()), limits);
+        }
         if (reply == null) {
             // a per-user limit can't count a caller without a usable user: no way around it by leaving one out;
             // an address guard passes a hand-built event that has no address (API Gateway always sets one)

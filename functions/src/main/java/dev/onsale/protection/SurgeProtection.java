@@ -79,7 +79,8 @@ public final class SurgeProtection {
      * Checking in on a place in line: one check-in per poll interval (the soonest {@code poll_after_seconds} ever asks,
      * a few sooner for jitter) per place, and the address's limit. The route has no authorizer (the queue token is the
      * credential): {@code placeOf} names the place a request checks in on from its token, and a request without a
-     * good token names none and is answered 401. Fails closed, like joining.
+     * good token names none and is answered 401. Both kept in the instance's memory (no Redis call, so no Redis
+     * outage to fail on): a poll far from the front costs Redis nothing.
      */
     public List<Guard> waitingRoomStatus(Function<Guard.Request, Optional<String>> placeOf) {
         return waitingRoomStatus(placeOf, request -> "none that is good for this room"
@@ -91,10 +92,23 @@ public final class SurgeProtection {
                                          Function<Guard.Request, String> whyNone) {
         SubjectGuard.Identity holder = new SubjectGuard.Identity(placeOf, request ->
                 "Check in with the token joining answered: this request carries " + whyNone.apply(request) + ". Join again for a new one.");
+        // in the instance's memory: a poll far from the front must cost Redis nothing, its limits included
         return List.of(
-                SubjectGuard.forUser(List.of(new RateLimit("waiting_room_status", Subject.USER, settings.waitingRoomStatusPerUser())),
-                        holder, SubjectGuard.WhenRedisDown.CLOSED),
-                SubjectGuard.forIp(List.of(new RateLimit("waiting_room_status", Subject.IP, settings.waitingRoomStatusPerIp())),
+                SubjectGuard.inInstance(Subject.USER,
+                        List.of(new RateLimit("waiting_room_status", Subject.USER, settings.waitingRoomStatusPerUser())), holder),
+                SubjectGuard.inInstance(Subject.IP,
+                        List.of(new RateLimit("waiting_room_status", Subject.IP, settings.waitingRoomStatusPerIp())), null));
+    }
+
+    /**
+     * Redeeming a presale code: the user's and the address's redemption limits, small, since a fan redeems a code once
+     * and a guess at a code is one attempt. Fails closed: a flood of guesses must not pass by slowing Redis down.
+     */
+    public List<Guard> redeemCode() {
+        return List.of(
+                SubjectGuard.forUser(List.of(new RateLimit("code_redeem", Subject.USER, settings.codeRedeemPerUser())),
+                        SubjectGuard.Identity.SIGNED_IN, SubjectGuard.WhenRedisDown.CLOSED),
+                SubjectGuard.forIp(List.of(new RateLimit("code_redeem", Subject.IP, settings.codeRedeemPerIp())),
                         SubjectGuard.WhenRedisDown.CLOSED));
     }
 

@@ -8,9 +8,12 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Waiting-room tokens: {@code wr2.<kid>.<payload>.<HMAC-SHA256>}, base64url. The payload binds a token to its
- * kind, event, user, ticket and expiry, so checking one needs no Redis and no DynamoDB, and a token
- * for another user or event, a forged or an expired one is refused.
+ * Waiting-room tokens: {@code wr3.<kid>.<payload>.<HMAC-SHA256>}, base64url. The payload binds a token to its
+ * kind, event, user, ticket, line number and expiry, so checking one needs no Redis and no DynamoDB, and a token
+ * for another user or event, a forged or an expired one is refused. The line number lets a status poll say where
+ * the fan stands from the room's door alone ({@link WaitingRoomService#status}); it is 0 for a pre-queued place not
+ * drawn yet. Tokens of the previous format ({@code wr2.}, without it) still verify, their line number being their
+ * ticket, as it was then.
  *
  * <p>The kid names the key that signed it ({@link TokenKeys}): the current key signs, the current and the previous one
  * verify, and a token of a key rotated out since is refused as such. The keys come from their secret
@@ -19,7 +22,8 @@ import java.util.Optional;
  * signed them was a template parameter, which no longer exists.
  */
 public final class AdmissionTokens {
-    private static final String VERSION = "wr2";
+    private static final String VERSION = "wr3";
+    private static final String PREVIOUS_VERSION = "wr2";
     private static final String FIRST_VERSION = "wr1.";
     private static final int MAX_TOKEN_LENGTH = 2048;
     private static final int MAX_KID_DIGITS = 18;
@@ -49,8 +53,12 @@ public final class AdmissionTokens {
         }
     }
 
-    /** What a token says. */
-    public record Claims(Kind kind, long eventId, String userId, long ticket, Instant expiresAt) {
+    /** What a token says: {@code line} is the place's line number (0: not drawn yet; an access token: its ticket). */
+    public record Claims(Kind kind, long eventId, String userId, long ticket, long line, Instant expiresAt) {
+        /** A token whose line number is its ticket (an access token, or a place outside the pre-queue). */
+        public Claims(Kind kind, long eventId, String userId, long ticket, Instant expiresAt) {
+            this(kind, eventId, userId, ticket, ticket, expiresAt);
+        }
     }
 
     /** A token checked against what the request expects. */
@@ -74,7 +82,7 @@ public final class AdmissionTokens {
     }
 
     public String issue(Claims claims) {
-        String payload = claims.kind().code + "|" + claims.eventId() + "|" + claims.ticket() + "|"
+        String payload = claims.kind().code + "|" + claims.eventId() + "|" + claims.ticket() + "|" + claims.line() + "|"
                 + claims.expiresAt().getEpochSecond() + "|" + claims.userId();
         TokenKeys.Key key = keys.keys().current();
         String signed = VERSION + "." + key.id() + "." + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
@@ -93,7 +101,8 @@ public final class AdmissionTokens {
             return new Verification.Invalid("the token is of a format no longer accepted");
         }
         String[] parts = token.split("\\.", -1);
-        if (parts.length != 4 || !parts[0].equals(VERSION) || !isKid(parts[1])) {
+        boolean previous = parts[0].equals(PREVIOUS_VERSION);
+        if (parts.length != 4 || !(parts[0].equals(VERSION) || previous) || !isKid(parts[1])) {
             return new Verification.Invalid("the token is malformed");
         }
         long kid = Long.parseLong(parts[1]);
@@ -121,14 +130,18 @@ public final class AdmissionTokens {
             return new Verification.Invalid("the token's signature is not valid");
         }
         // signed by us: the payload is well formed unless the format changed
-        String[] fields = new String(payloadBytes, StandardCharsets.UTF_8).split("\\|", 5);
-        if (fields.length != 5) {
+        // the user id comes last: it may hold the separator (e.g. "auth0|123")
+        int count = previous ? 5 : 6;
+        String[] fields = new String(payloadBytes, StandardCharsets.UTF_8).split("\\|", count);
+        if (fields.length != count) {
             return new Verification.Invalid("the token is malformed");
         }
         Claims claims;
         try {
+            long ticket = Long.parseLong(fields[2]);
             claims = new Claims(Kind.of(fields[0]).orElseThrow(IllegalArgumentException::new), Long.parseLong(fields[1]),
-                    fields[4], Long.parseLong(fields[2]), Instant.ofEpochSecond(Long.parseLong(fields[3])));
+                    fields[count - 1], ticket, previous ? ticket : Long.parseLong(fields[3]),
+                    Instant.ofEpochSecond(Long.parseLong(fields[count - 2])));
         } catch (IllegalArgumentException e) {
             return new Verification.Invalid("the token is malformed");
         }
@@ -152,7 +165,7 @@ public final class AdmissionTokens {
     /** The id of the key that signed {@code token}, when it is a token of this format (for logs and tests: not verified). */
     public static Optional<Long> kidOf(String token) {
         String[] parts = token == null ? new String[0] : token.split("\\.", -1);
-        return parts.length == 4 && parts[0].equals(VERSION) && isKid(parts[1]) ? Optional.of(Long.parseLong(parts[1])) : Optional.empty();
+        return parts.length == 4 && (parts[0].equals(VERSION) || parts[0].equals(PREVIOUS_VERSION)) && isKid(parts[1]) ? Optional.of(Long.parseLong(parts[1])) : Optional.empty();
     }
 
     private static boolean isKid(String text) {

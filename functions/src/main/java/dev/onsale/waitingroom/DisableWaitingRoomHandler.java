@@ -30,7 +30,6 @@ public final class DisableWaitingRoomHandler extends WaitingRoomHandler {
         request.requireAdmin();
         long eventId = request.pathId("event_id");
         WaitingRoomService.RoomSettings room = rooms.disable(eventId);
-        return ApiResponse.json(200, new WaitingRoomViews.Switched("Waiting room disabled for event " + eventId,
-                room.maxConcurrent(), room.sessionSeconds()));
+        return ApiResponse.json(200, WaitingRoomViews.Switched.of("Waiting room disabled for event " + eventId, room));
     }
 }

@@ -32,7 +32,11 @@ public final class JoinWaitingRoomHandler extends WaitingRoomHandler {
     protected ApiResponse answer(ApiRequest request) {
         String userId = request.requireUser();
         long eventId = request.pathId("event_id");
-        return ApiResponse.json(200, WaitingRoomViews.Joined.of(rooms.join(eventId, userId)))
-                .header("cache-control", "no-store");
+        WaitingRoomService.Joined joined = rooms.join(eventId, userId);
+        if (joined.standing() instanceof WaitingRoomService.Standing.NotOpen notOpen) {
+            return ApiResponse.error(403, "waiting_room_not_open", "The waiting room opens at " + notOpen.preQueueOpensAt()
+                    + "; join then").retryAfter(java.time.Duration.between(java.time.Instant.now(), notOpen.preQueueOpensAt()));
+        }
+        return ApiResponse.json(200, WaitingRoomViews.Joined.of(joined)).header("cache-control", "no-store");
     }
 }

@@ -11,12 +11,18 @@ final class WaitingRoomKeys {
     private WaitingRoomKeys() {
     }
 
-    /** Hash: {@code enabled}, {@code max_concurrent}, {@code session_seconds}; written by the admin switches. */
+    /**
+     * Hash: {@code enabled}, {@code max_concurrent}, {@code session_seconds}, {@code admit_per_minute},
+     * {@code pre_queue_opens_at}, {@code opens_at}; written by the admin switches.
+     */
     static String config(long eventId) {
         return "waiting_room:config:" + tag(eventId);
     }
 
-    /** Hash: {@code issued}, {@code admitted_to}, {@code rate}, {@code rate_at}: the line's counters. */
+    /**
+     * Hash: the line's counters: {@code issued}, {@code pre_queued}, {@code seed}, {@code called_to}, {@code tat},
+     * {@code rate}, {@code rate_at}, {@code claimed}, {@code lapsed} (see {@code room.lua}).
+     */
     static String status(long eventId) {
         return "waiting_room:status:" + tag(eventId);
     }
@@ -26,7 +32,7 @@ final class WaitingRoomKeys {
         return "waiting_room:queue:" + tag(eventId);
     }
 
-    /** String: 8 bytes per ticket (joined at, last check-in), read and written in place. */
+    /** String: 8 bytes per ticket (joined at, admitted at), read and written in place. */
     static String places(long eventId) {
         return "waiting_room:places:" + tag(eventId);
     }
@@ -36,8 +42,24 @@ final class WaitingRoomKeys {
         return "waiting_room:active:" + tag(eventId);
     }
 
+    /** Sorted set: called ticket to the end of its claim window (ms): a slot kept for the fan whose turn it is. */
+    static String called(long eventId) {
+        return "waiting_room:called:" + tag(eventId);
+    }
+
+    /** Sorted set: pre-queued ticket to its lottery key; its rank is the ticket's line number. */
+    static String lottery(long eventId) {
+        return "waiting_room:lottery:" + tag(eventId);
+    }
+
+    /** Hash: admitted fans by how long they waited ({@code b<k>}: up to 2^k s) and by minute ({@code m<epoch minute>}). */
+    static String waits(long eventId) {
+        return "waiting_room:waits:" + tag(eventId);
+    }
+
     static List<String> all(long eventId) {
-        return List.of(config(eventId), status(eventId), queue(eventId), places(eventId), active(eventId));
+        return List.of(config(eventId), status(eventId), queue(eventId), places(eventId), called(eventId), active(eventId),
+                lottery(eventId), waits(eventId));
     }
 
     private static String tag(long eventId) {

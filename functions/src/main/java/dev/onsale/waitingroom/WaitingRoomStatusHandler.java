@@ -42,7 +42,7 @@ public final class WaitingRoomStatusHandler extends WaitingRoomHandler {
                 .orElseThrow(() -> ApiException.badRequest("token is required: the token joining answered"));
         return switch (rooms.status(eventId, token, request.caller().userId())) {
             case WaitingRoomService.StatusOutcome.Known known ->
-                    ApiResponse.json(200, WaitingRoomViews.Status.of(known.standing())).header("cache-control", "no-store");
+                    ApiResponse.json(200, WaitingRoomViews.Status.of(known.standing(), known.queueToken().orElse(null))).header("cache-control", "no-store");
             case WaitingRoomService.StatusOutcome.BadToken bad -> ApiResponse.error(403, "invalid_token",
                     "The queue token was refused: " + bad.reason());
         };

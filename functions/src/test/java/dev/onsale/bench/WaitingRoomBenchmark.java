@@ -28,11 +28,18 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Redis memory per queued fan ({@code INFO memory} before and after) and check-in latency at that size.
  * User ids are UUIDs, as Cognito's {@code sub} is: the longest ids a real line holds.
  *
+ * Then status polls from {@value #INSTANCES} simulated function instances for 10 s: Redis script calls (and commands,
+ * with those the scripts run) per poll. Then a pre-queue of as many fans: the joins, the memory of its lottery, and
+ * the opening: the door's first reading, and the first check-ins of pre-queued fans (each draws its line number).
+ *
  * <pre>scripts/bench waitingroom [fans=1000000] [threads=4] [in-flight per thread=256] [polls=20000]</pre>
  */
 public final class WaitingRoomBenchmark {
     private static final long EVENT = 9_990_000_001L;
     private static final long WARM_UP_EVENT = 9_990_000_002L;
+    private static final long PRE_QUEUE_EVENT = 9_990_000_003L;
+    /** Function instances simulated for the polls: each reads a room's door on its own, at most once a second. */
+    private static final int INSTANCES = 50;
     private static final int SAMPLE_EVERY = 50;
 
     public static void main(String[] args) throws Exception {
@@ -125,14 +132,123 @@ public final class WaitingRoomBenchmark {
             System.out.printf("admission guard (verify + one script call) at %,d queued: p50 %.3f ms, p99 %.3f ms%n",
                     fans, guardLatency.percentileMillis(50), guardLatency.percentileMillis(99));
             System.out.printf("  in redis-server: %s%n", serverTime(redis));
+
+            pollsFromManyInstances(redis, config, settings, sampled, fans, threads);
+            preQueue(redis, rooms, config, settings, fans, threads, window);
         } finally {
             rooms.disable(EVENT);
             rooms.disable(WARM_UP_EVENT);
+            rooms.disable(PRE_QUEUE_EVENT);
             Thread.sleep(1_000);
             System.out.printf("after deleting the event's keys: used_memory %,d bytes%n", usedMemory(redis));
             redis.close();
             stack.close();
         }
+    }
+
+    /**
+     * Fans all along a line of a million poll for 10 s through {@link #INSTANCES} instances (each its own service, so its
+     * own reading of the door), from {@code threads} threads as fast as they can: how many Redis calls the polls cost.
+     */
+    private static void pollsFromManyInstances(Redis redis, Config config, Config.WaitingRoom settings,
+                                               AtomicReferenceArray<String> sampled, int fans, int threads) throws InterruptedException {
+        List<WaitingRoomService> fleet = new java.util.ArrayList<>();
+        for (int i = 0; i < INSTANCES; i++) {
+            fleet.add(new WaitingRoomService(new WaitingRoomStore(redis), new AdmissionTokens(TokenKeyRing.shared(config), Clock.systemUTC()),
+                    settings, Clock.systemUTC()));
+        }
+        redis.sync().configResetstat();
+        java.util.concurrent.atomic.LongAdder polls = new java.util.concurrent.atomic.LongAdder();
+        java.util.concurrent.atomic.LongAdder admitted = new java.util.concurrent.atomic.LongAdder();
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long start = System.nanoTime();
+        CountDownLatch done = new CountDownLatch(threads);
+        for (int t = 0; t < threads; t++) {
+            long seed = t;
+            Thread.ofPlatform().name("poll-" + t).start(() -> {
+                Random random = new Random(seed);
+                while (System.nanoTime() < end) {
+                    var outcome = fleet.get(random.nextInt(INSTANCES)).status(EVENT,
+                            sampled.get(random.nextInt(fans / SAMPLE_EVERY)), Optional.empty());
+                    polls.increment();
+                    if (outcome instanceof WaitingRoomService.StatusOutcome.Known known
+                            && known.standing() instanceof WaitingRoomService.Standing.Admitted) {
+                        admitted.increment();
+                    }
+                }
+                done.countDown();
+            });
+        }
+        done.await();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long scripts = commandCalls(redis, true);
+        long commands = commandCalls(redis, false);
+        System.out.printf("polls from %d instances at %,d queued: %,d polls in %.1f s = %,.0f polls/s (%d admitted)%n",
+                INSTANCES, fans, polls.sum(), seconds, polls.sum() / seconds, admitted.sum());
+        System.out.printf("  Redis script calls: %,d = %.5f per poll, %.1f per second (%d instances x 1/s + admissions bound it)%n",
+                scripts, scripts / (double) polls.sum(), scripts / seconds, INSTANCES);
+        System.out.printf("  Redis commands (with those the scripts ran): %,d = %.5f per poll%n", commands, commands / (double) polls.sum());
+    }
+
+    /**
+     * A pre-queue of {@code fans}: joined while it is open, then the opening. Nothing is shuffled at the opening (each
+     * place's lottery key was drawn at its join), so the opening costs the door's first reading and, per pre-queued fan,
+     * one check-in that ranks its key: both timed, while the crowd checks in.
+     */
+    private static void preQueue(Redis redis, WaitingRoomService rooms, Config config, Config.WaitingRoom settings, int fans,
+                                 int threads, int window) throws InterruptedException {
+        rooms.enable(PRE_QUEUE_EVENT, new WaitingRoomService.Switches(java.util.OptionalInt.of(1_000), java.util.OptionalInt.of(300),
+                java.util.OptionalInt.of(0), Optional.of(java.time.Instant.now())), Optional.of(java.time.Instant.now().plusSeconds(3_600)));
+        long memoryBefore = usedMemory(redis);
+        AtomicReferenceArray<String> sampled = new AtomicReferenceArray<>(fans / SAMPLE_EVERY + 1);
+        long start = System.nanoTime();
+        int failed = join(rooms, PRE_QUEUE_EVENT, "pre-", fans, threads, window, sampled);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long memoryAfter = usedMemory(redis);
+        System.out.printf("pre-queue joins: %,d in %.2f s = %,.0f joins/s; failed %d; %.1f bytes per pre-queued fan (lottery key included)%n",
+                fans, seconds, fans / seconds, failed, (memoryAfter - memoryBefore) / (double) fans);
+        // the sale opens in 2 s (enabling again before the opening only moves it)
+        java.time.Instant opens = java.time.Instant.now().plusSeconds(2);
+        rooms.enable(PRE_QUEUE_EVENT, new WaitingRoomService.Switches(java.util.OptionalInt.of(1_000), java.util.OptionalInt.of(300),
+                java.util.OptionalInt.of(0), Optional.of(java.time.Instant.now().minusSeconds(1))), Optional.of(opens));
+        WaitingRoomService instance = new WaitingRoomService(new WaitingRoomStore(redis),
+                new AdmissionTokens(TokenKeyRing.shared(config), Clock.systemUTC()), settings, Clock.systemUTC());
+        Thread.sleep(Math.max(0, Duration.between(java.time.Instant.now(), opens).toMillis()) + 20);
+        redis.sync().configResetstat();
+        long began = System.nanoTime();
+        var firstStandings = instance.status(PRE_QUEUE_EVENT, sampled.get(0), Optional.empty());
+        double firstMillis = (System.nanoTime() - began) / 1e6;
+        Latencies drawn = new Latencies();
+        Random random = new Random(11);
+        int admitted = 0;
+        for (int i = 0; i < 20_000; i++) {
+            long at = System.nanoTime();
+            var outcome = instance.status(PRE_QUEUE_EVENT, sampled.get(random.nextInt(fans / SAMPLE_EVERY)), Optional.empty());
+            drawn.record(System.nanoTime() - at);
+            if (outcome instanceof WaitingRoomService.StatusOutcome.Known known
+                    && known.standing() instanceof WaitingRoomService.Standing.Admitted) {
+                admitted++;
+            }
+        }
+        System.out.printf("opening a pre-queue of %,d: nothing to shuffle; the first check-in (the door's first reading, the"
+                + " pre-queue closed) %.2f ms (%s)%n", fans, firstMillis, firstStandings.getClass().getSimpleName());
+        System.out.printf("  first check-ins of pre-queued fans (each ranks its lottery key): p50 %.3f ms, p99 %.3f ms, max %.3f ms"
+                + " over 20,000 (%d admitted)%n", drawn.percentileMillis(50), drawn.percentileMillis(99), drawn.percentileMillis(100), admitted);
+        System.out.printf("  in redis-server: %s%n", serverTime(redis));
+        System.out.printf("  MEMORY USAGE waiting_room:lottery:{event:%d} %,d bytes%n", PRE_QUEUE_EVENT,
+                redis.sync().memoryUsage("waiting_room:lottery:{event:" + PRE_QUEUE_EVENT + "}"));
+    }
+
+    /** Calls since the last CONFIG RESETSTAT: of EVAL/EVALSHA only ({@code scriptsOnly}), or of every command. */
+    private static long commandCalls(Redis redis, boolean scriptsOnly) {
+        long calls = 0;
+        for (String line : redis.sync().info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_") && (!scriptsOnly || line.startsWith("cmdstat_eval"))
+                    && !line.startsWith("cmdstat_info") && !line.startsWith("cmdstat_config")) {
+                calls += Long.parseLong(line.replaceAll("^[^:]+:calls=(\\d+),.*", "$1"));
+            }
+        }
+        return calls;
     }
 
     /** The seat-map route's admission check for fans without a session, one at a time, as a guard runner makes it. */

@@ -86,13 +86,14 @@ class EventCreationWaitingRoomIT {
                 {"{\"max_concurrent\": 0}", "waiting_room.max_concurrent must be between 1 and 1000000", "max_concurrent=0"},
                 {"{\"session_duration\": 86401}", "waiting_room.session_duration must be between 1 and 86400", "session_duration=86401"},
         };
+        long existing = api.post("/api/v1/events", Events.concert("Room later", 1)).json().get("id").asLong();
         for (String[] room : cases) {
             Gateway.Reply refused = api.post("/api/v1/events", Events.concert("Bad room", 1, "\"waiting_room\": " + room[0]));
             assertEquals(422, refused.status(), refused.body());
             assertEquals("validation_failed", refused.json().get("error").asText());
             assertEquals(room[1], refused.json().get("detail").asText());
 
-            Gateway.Reply enable = api.post("/api/v1/events/1/waiting-room/enable?" + room[2], "");
+            Gateway.Reply enable = api.post("/api/v1/events/" + existing + "/waiting-room/enable?" + room[2], "");
             assertEquals(400, enable.status(), enable.body());
             assertEquals("waiting_room." + enable.json().get("detail").asText(), room[1], "the same check, the same words");
         }

@@ -43,6 +43,7 @@ class SampleEventsIT {
             "GetSeatMapFunction", "CreateBookingFunction", "ListBookingsFunction", "GetBookingFunction", "ConfirmBookingFunction",
             "CancelBookingFunction", "HoldExpiryFunction", "SeatAvailabilityFunction", "EnableWaitingRoomFunction", "JoinWaitingRoomFunction",
             "WaitingRoomStatusFunction", "WaitingRoomStatsFunction", "DisableWaitingRoomFunction", "QueuePageFunction",
+            "CreatePresaleCodesFunction", "ListPresaleCodesFunction", "RedeemPresaleCodeFunction",
             "CacheStatsFunction", "RouteNotFoundFunction", "OpenApiFunction", "DocsPageFunction", "DocsAssetFunction",
             "RotateTokenKeysFunction");
     /** What each sample answers as it is, on a fresh stack after the samples before it. */
@@ -54,7 +55,10 @@ class SampleEventsIT {
             Map.entry("WaitingRoomStatusFunction", 401), Map.entry("WaitingRoomStatsFunction", 200),
             Map.entry("DisableWaitingRoomFunction", 200), Map.entry("QueuePageFunction", 200), Map.entry("CacheStatsFunction", 200),
             Map.entry("RouteNotFoundFunction", 405), Map.entry("OpenApiFunction", 200), Map.entry("DocsPageFunction", 200),
-            Map.entry("DocsAssetFunction", 200));
+            Map.entry("DocsAssetFunction", 200),
+            // the redemption sample's code is an example: no such code (made codes are shown once, to their maker)
+            Map.entry("CreatePresaleCodesFunction", 201), Map.entry("ListPresaleCodesFunction", 200),
+            Map.entry("RedeemPresaleCodeFunction", 404));
 
     private static LocalStack stack;
     private static Template template;

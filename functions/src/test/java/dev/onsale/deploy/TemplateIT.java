@@ -42,7 +42,7 @@ class TemplateIT {
     private static JsonNode parameters;
     /** The functions that sign or verify waiting-room tokens: they build their AdmissionTokens on the secret's keys. */
     private static final Set<String> TOKEN_FUNCTIONS = Set.of("GetSeatMapFunction", "CreateBookingFunction",
-            "JoinWaitingRoomFunction", "WaitingRoomStatusFunction");
+            "JoinWaitingRoomFunction", "WaitingRoomStatusFunction", "RedeemPresaleCodeFunction");
     private static final String ROTATION_FUNCTION = "RotateTokenKeysFunction";
     private static final String KEYS = "WaitingRoomSecret";
 

@@ -92,6 +92,13 @@ class AuthorizationMatrixIT {
                             get("/api/v1/events/" + f.event + "/waiting-room/status?token=" + f.queueTokenOfNewFan()),
                                                                                 200, 200, 200, 200, 200, 200),
             row("GET /api/v1/events/{event_id}/waiting-room/stats",             200, 200, 200, 200, 200, 200),
+            // presale codes: made and listed by admins only; redeemed by any signed-in fan (this code exists nowhere: 404)
+            row("POST /api/v1/events/{event_id}/codes", f -> who -> post("/api/v1/events/" + f.event + "/codes", "{\"count\": 1}"),
+                                                                                401, 403, 403, 201, 401, 401),
+            row("GET /api/v1/events/{event_id}/codes",                          401, 403, 403, 200, 401, 401),
+            row("POST /api/v1/events/{event_id}/codes/redeem", f -> who ->
+                            post("/api/v1/events/" + f.event + "/codes/redeem", "{\"code\": \"AAAA-BBBB-CCCC-DDDD\"}"),
+                                                                                401, 404, 404, 404, 401, 401),
             row("GET /events/{event_id}/queue",                                 200, 200, 200, 200, 200, 200),
             row("GET /openapi.json",                                            200, 200, 200, 200, 200, 200),
             row("GET /docs",                                                    200, 200, 200, 200, 200, 200),

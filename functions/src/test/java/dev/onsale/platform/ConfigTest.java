@@ -84,6 +84,20 @@ class ConfigTest {
     }
 
     @Test
+    void presaleCodeRedemptionsArePacedPerUserAndPerAddress() {
+        Config defaults = Config.from(Map.<String, String>of()::get);
+        assertEquals(new Config.Rate(5, Duration.ofMinutes(1)), defaults.protection().codeRedeemPerUser());
+        assertEquals(new Config.Rate(30, Duration.ofMinutes(1)), defaults.protection().codeRedeemPerIp());
+        assertEquals("onsale-codes", defaults.codesTable());
+
+        Config set = Config.from(Map.of("CODE_REDEEM_LIMIT_PER_USER", "2/60", "CODE_REDEEM_LIMIT_PER_IP", "10/30",
+                "CODES_TABLE", "codes")::get);
+        assertEquals(new Config.Rate(2, Duration.ofMinutes(1)), set.protection().codeRedeemPerUser());
+        assertEquals(new Config.Rate(10, Duration.ofSeconds(30)), set.protection().codeRedeemPerIp());
+        assertEquals("codes", set.codesTable());
+    }
+
+    @Test
     void aPollIntervalOrStatusBurstBelowOneFailsNamingTheVariable() {
         for (String name : new String[] {"WAITING_ROOM_POLL_SECONDS", "WAITING_ROOM_STATUS_BURST"}) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> Config.from(Map.of(name, "0")::get), name);

@@ -129,19 +129,29 @@ class SubjectGuardTest {
     }
 
     @Test
-    void checkingInCountsThePlaceTheRouteNamesAtOneCheckInPerPollInterval() {
-        Map<String, String> places = Map.of("good-token", "7:42");
+    void checkingInCountsThePlaceTheRouteNamesAtOneCheckInPerPollIntervalInTheInstancesMemory() {
+        Map<String, String> places = Map.of("good-token", "7:42", "other-token", "8:42");
         List<Guard> status = new TestSettings().protection().waitingRoomStatus(r -> Optional.ofNullable(places.get(r.query().get("token"))));
-        Guard.Request request = new Guard.Request("GET /api/v1/events/{event_id}/waiting-room/status", Optional.empty(), "127.0.0.9",
-                Map.of("event_id", "42"), Map.of(), Map.of("token", "good-token"));
-        Guard.RedisCall place = status.get(0).prepare(request).orElseThrow();
-        assertEquals(List.of("LIMITER:user:{7:42}:waiting_room_status"), List.of(place.keys()));
+        Guard.Request request = statusRequest("good-token", "127.0.0.9");
+        assertTrue(status.get(0).prepare(request).isEmpty(), "a check-in costs Redis nothing, its limit included");
+        assertTrue(status.get(1).prepare(request).isEmpty());
         RateLimit pace = new RateLimit("waiting_room_status", Subject.USER, new TestSettings().waitingRoomStatusPerUser);
         assertEquals(1_000_000, pace.emissionIntervalMicros(), "one check-in a second");
         assertEquals(3_000_000, pace.burstMicros(), "three at once");
-        assertEquals(List.of("LIMITER:ip:{127.0.0.9}:waiting_room_status"), List.of(status.get(1).prepare(request).orElseThrow().keys()));
-        var pass = assertInstanceOf(Guard.Verdict.Pass.class, status.get(0).decide(request, List.of(0L, "", 0L, 2L, 1_000_000L, 0L)));
-        assertEquals("\"waiting_room_status\";q=3;w=3", pass.headers().get("ratelimit-policy"));
+        for (int i = 0; i < 3; i++) {
+            var pass = assertInstanceOf(Guard.Verdict.Pass.class, status.get(0).decide(request, null), "check-in " + i);
+            assertEquals("\"waiting_room_status\";q=3;w=3", pass.headers().get("ratelimit-policy"));
+        }
+        ApiResponse limited = assertInstanceOf(Guard.Verdict.Refuse.class, status.get(0).decide(request, null)).response();
+        assertEquals(429, limited.status());
+        assertEquals("1", limited.headers().get("retry-after"));
+        assertInstanceOf(Guard.Verdict.Pass.class, status.get(0).decide(statusRequest("other-token", "127.0.0.9"), null),
+                "another place has its own quota");
+    }
+
+    private static Guard.Request statusRequest(String token, String ip) {
+        return new Guard.Request("GET /api/v1/events/{event_id}/waiting-room/status", Optional.empty(), ip,
+                Map.of("event_id", "42"), Map.of(), Map.of("token", token));
     }
 
     @Test
@@ -149,11 +159,11 @@ class SubjectGuardTest {
         List<Guard> status = new TestSettings().protection().waitingRoomStatus(r -> Optional.empty());
         Guard.Request request = new Guard.Request("GET /api/v1/events/{event_id}/waiting-room/status", Optional.of("7"), "127.0.0.9",
                 Map.of("event_id", "42"), Map.of(), Map.of("token", "wr1.forged"));
-        assertTrue(status.get(0).prepare(request).isEmpty(), "nothing to count, even for a signed-in caller: the token names the place");
-        ApiResponse refused = assertInstanceOf(Guard.Verdict.Refuse.class, status.get(0).decide(request, null)).response();
+        ApiResponse refused = assertInstanceOf(Guard.Verdict.Refuse.class, status.get(0).decide(request, null),
+                "nothing to count, even for a signed-in caller: the token names the place").response();
         assertEquals(401, refused.status());
         assertEquals(Optional.of("unauthorized"), refused.error());
         assertTrue(refused.body().contains("Join again"), refused.body());
-        assertTrue(status.get(1).prepare(request).isPresent(), "the address is counted all the same");
+        assertInstanceOf(Guard.Verdict.Pass.class, status.get(1).decide(request, null), "the address is counted all the same");
     }
 }

@@ -14,6 +14,8 @@ final class TestSettings {
     Config.Rate waitingRoomJoinPerIp = new Config.Rate(60, Duration.ofSeconds(10));
     Config.Rate waitingRoomStatusPerUser = Config.Rate.paced(Duration.ofSeconds(1), 3);
     Config.Rate waitingRoomStatusPerIp = new Config.Rate(200, Duration.ofSeconds(10));
+    Config.Rate codeRedeemPerUser = new Config.Rate(5, Duration.ofMinutes(1));
+    Config.Rate codeRedeemPerIp = new Config.Rate(30, Duration.ofMinutes(1));
     int seatChecksPerMinute = 30;
     int seatChecksPerHour = 600;
     int bookingAttemptsPerHour = 40;
@@ -46,7 +48,7 @@ final class TestSettings {
     Config.Protection build() {
         return new Config.Protection(seatMapPerUser, seatMapPerIp, bookingPerUser, bookingPerIp, bookingChangePerUser,
                 waitingRoomJoinPerUser, waitingRoomJoinPerIp, waitingRoomStatusPerUser, waitingRoomStatusPerIp,
-                seatChecksPerMinute, seatChecksPerHour, bookingAttemptsPerHour, failedHolds, failedHoldsWindow,
+                codeRedeemPerUser, codeRedeemPerIp, seatChecksPerMinute, seatChecksPerHour, bookingAttemptsPerHour, failedHolds, failedHoldsWindow,
                 fastBookings, humanInterval, coolingOff, longestCoolingOff, strikesKept, guardTimeout);
     }
 

@@ -51,9 +51,30 @@ class AdmissionTokensTest {
     }
 
     @Test
+    void aQueueTokenCarriesItsLineNumberAndAUserIdMayHoldTheSeparator() {
+        String token = tokens.issue(new AdmissionTokens.Claims(AdmissionTokens.Kind.QUEUE, 42, "auth0|user-1", 7, 0, NOW.plusSeconds(300)));
+        var valid = assertInstanceOf(AdmissionTokens.Verification.Valid.class,
+                tokens.verify(token, AdmissionTokens.Kind.QUEUE, 42, Optional.of("auth0|user-1")));
+        assertEquals(0, valid.claims().line(), "a pre-queued place not drawn yet");
+        assertEquals(7, valid.claims().ticket());
+    }
+
+    @Test
+    void aTokenOfThePreviousFormatStillVerifiesItsLineNumberBeingItsTicket() {
+        // wr2: kind|event|ticket|expiry|user, signed the same way
+        String payload = "q|42|9|" + NOW.plusSeconds(300).getEpochSecond() + "|user-1";
+        String signed = "wr2.1." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String token = signed + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(KID_1.mac(signed));
+        var valid = assertInstanceOf(AdmissionTokens.Verification.Valid.class,
+                tokens.verify(token, AdmissionTokens.Kind.QUEUE, 42, Optional.of("user-1")));
+        assertEquals(new AdmissionTokens.Claims(AdmissionTokens.Kind.QUEUE, 42, "user-1", 9, 9, NOW.plusSeconds(300)), valid.claims());
+    }
+
+    @Test
     void aTokenNamesTheKeyThatSignedIt() {
         String token = access(42, "user-1", NOW.plusSeconds(300));
-        assertTrue(token.startsWith("wr2.1."), token);
+        assertTrue(token.startsWith("wr3.1."), token);
         assertEquals(Optional.of(1L), AdmissionTokens.kidOf(token));
         AdmissionTokens rotated = new AdmissionTokens(TokenKeys.of(KID_1).rotatedTo(KID_2), CLOCK);
         assertEquals(Optional.of(2L), AdmissionTokens.kidOf(access(rotated, 42, "user-1", NOW.plusSeconds(300))));

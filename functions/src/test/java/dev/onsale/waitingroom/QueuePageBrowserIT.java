@@ -12,6 +12,7 @@ import dev.onsale.testing.Gateway;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,7 +90,59 @@ class QueuePageBrowserIT {
                 browser.findElement(By.id("seats")).getText());
         Object stored = ((JavascriptExecutor) browser).executeScript(
                 "return sessionStorage.getItem('onsale.waitingRoom." + eventId + "')");
-        assertTrue(stored instanceof String token && token.startsWith("wr2."), "the access token is kept for the booking calls");
+        assertTrue(stored instanceof String token && token.startsWith("wr3."), "the access token is kept for the booking calls");
+    }
+
+    private static void screenshot(WebDriver driver, String name) throws java.io.IOException {
+        java.nio.file.Path folder = java.nio.file.Path.of("target", "screenshots");
+        java.nio.file.Files.createDirectories(folder);
+        java.nio.file.Files.write(folder.resolve(name + ".png"),
+                ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+    }
+
+    private static String stateOf(WebDriver driver) {
+        return driver.findElement(By.tagName("body")).getAttribute("data-state");
+    }
+
+    @Test
+    void thePageGoesFromThePreQueueWithACountdownToAPlaceInLineToAdmitted() throws Exception {
+        // two fans in a one-session room's pre-queue: the lottery puts one first, the other waits behind it
+        java.time.Instant opens = java.time.Instant.now().plusSeconds(8).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Gateway.Reply created = api.post("/api/v1/events", Events.concert("Pre-queue page", 1, "\"on_sale_at\": \"" + opens + "\""));
+        assertEquals(201, created.status(), created.body());
+        long eventId = created.json().get("id").asLong();
+        Gateway.Reply enabled = api.post("/api/v1/events/" + eventId + "/waiting-room/enable?max_concurrent=1&session_duration=300"
+                + "&pre_queue_opens_at=" + java.time.Instant.now().minusSeconds(60), "");
+        assertEquals(200, enabled.status(), enabled.body());
+        try (HeadlessChromium secondChromium = HeadlessChromium.start()) {
+            WebDriver second = secondChromium.browser();
+            Map<String, WebDriver> fans = Map.of("401", browser, "402", second);
+            fans.forEach((fan, driver) -> driver.get(stack.gatewayUrl() + "/events/" + eventId + "/queue?user_id=" + fan));
+            for (WebDriver driver : fans.values()) {
+                new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(100)).until(d -> "pre_queue".equals(stateOf(d)));
+            }
+            String message = browser.findElement(By.id("message")).getText();
+            assertTrue(message.startsWith("The sale opens in "), message);
+            String before = browser.findElement(By.id("wait")).getText();
+            screenshot(browser, "queue-pre-queue");
+            Thread.sleep(1_500);
+            assertTrue(!before.equals(browser.findElement(By.id("wait")).getText()), "the countdown ticks: " + before);
+
+            // the opening: one is admitted, the other is number 1 in line
+            new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100)).until(d ->
+                    fans.values().stream().anyMatch(f -> "admitted".equals(stateOf(f)))
+                            && fans.values().stream().anyMatch(f -> "queued".equals(stateOf(f))));
+            String inFirst = "admitted".equals(stateOf(browser)) ? "401" : "402";
+            WebDriver waiting = fans.get(inFirst.equals("401") ? "402" : "401");
+            assertEquals("#1", waiting.findElement(By.id("position")).getText());
+            // one session of 300 s ahead and no pace measured beyond it: the soonest and the latest are the same
+            assertEquals("5 min 00 s", waiting.findElement(By.id("wait")).getText());
+            screenshot(waiting, "queue-queued");
+
+            assertTrue(rooms.endSession(eventId, inFirst), "the first fan bought their tickets");
+            new WebDriverWait(waiting, Duration.ofSeconds(20), Duration.ofMillis(100)).until(d -> "admitted".equals(stateOf(d)));
+            screenshot(waiting, "queue-admitted");
+        }
     }
 
     /** The room off: joining admits at once, and the page moves on to {@code next} if it is a page of this site. */

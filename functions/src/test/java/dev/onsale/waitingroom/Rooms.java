@@ -23,6 +23,21 @@ final class Rooms {
         return NEXT_EVENT.incrementAndGet();
     }
 
+    /** A real event (a room is switched on for an event that exists: enabling reads its on_sale_at), made through {@code api}. */
+    static long newEvent(dev.onsale.testing.Gateway api) {
+        return newEvent(api, "");
+    }
+
+    /** {@link #newEvent(dev.onsale.testing.Gateway)} with more fields of the event, e.g. {@code "on_sale_at": "..."}. */
+    static long newEvent(dev.onsale.testing.Gateway api, String moreFields) {
+        var reply = api.post("/api/v1/events", moreFields.isEmpty() ? dev.onsale.testing.Events.concert("Waiting room test", 1)
+                : dev.onsale.testing.Events.concert("Waiting room test", 1, moreFields));
+        if (reply.status() != 201) {
+            throw new AssertionError("could not create an event: " + reply.status() + " " + reply.body());
+        }
+        return reply.json().get("id").asLong();
+    }
+
     /** The settings the template gives the waiting room's functions on the stack. */
     static Config.WaitingRoom settings() {
         return Config.WaitingRoom.from(EmbeddedStack.get().functionEnvironment("JoinWaitingRoomFunction")::get);
@@ -37,9 +52,17 @@ final class Rooms {
         return new AdmissionTokens(TokenKeyRing.shared(config()), Clock.systemUTC());
     }
 
-    /** A service of its own (the same secret as the stack's functions) with the given stall window. */
-    static WaitingRoomService service(Redis redis, Duration stallWindow) {
-        Config.WaitingRoom settings = settings().withStallWindow(stallWindow);
+    /**
+     * A service of its own (the same secret as the stack's functions) with the given claim window, reading the door
+     * on every poll (so a test sees each change at once).
+     */
+    static WaitingRoomService service(Redis redis, Duration claimWindow) {
+        return service(redis, claimWindow, Duration.ZERO);
+    }
+
+    /** A service of its own whose instance reads each room's door at most once per {@code doorRead}. */
+    static WaitingRoomService service(Redis redis, Duration claimWindow, Duration doorRead) {
+        Config.WaitingRoom settings = settings().withClaimWindow(claimWindow).withDoorRead(doorRead);
         return new WaitingRoomService(new WaitingRoomStore(redis), tokens(), settings, Clock.systemUTC());
     }
 

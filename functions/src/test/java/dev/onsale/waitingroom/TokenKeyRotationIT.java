@@ -69,7 +69,7 @@ class TokenKeyRotationIT {
     }
 
     private static long kid(String token) {
-        return AdmissionTokens.kidOf(token).orElseThrow(() -> new AssertionError("not a wr2 token: " + token));
+        return AdmissionTokens.kidOf(token).orElseThrow(() -> new AssertionError("not a waiting-room token: " + token));
     }
 
     @Test
