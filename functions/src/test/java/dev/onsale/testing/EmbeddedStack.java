@@ -35,6 +35,7 @@ public final class EmbeddedStack implements ParameterResolver {
                     .devAdmin(true)
                     .pollers(true)
                     .enforceIam(true) // each function may make only the calls template.yaml grants it, as in AWS
+                    .site(projectFile("web")) // the pages, where the template's CloudFront distribution serves them
                     .build());
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "embedded-stack-stop"));
         }

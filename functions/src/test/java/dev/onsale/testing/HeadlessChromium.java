@@ -62,6 +62,24 @@ public final class HeadlessChromium implements AutoCloseable {
         return browser;
     }
 
+    /** Resizes the window to a screen's CSS pixels: a desktop (1280 x 900) or a phone (390 x 844). */
+    public void windowSize(int width, int height) {
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(width, height));
+    }
+
+    /** Saves what the browser shows as {@code target/screenshots/NAME.png}, for people to look at. */
+    public Path screenshot(String name) {
+        try {
+            Path folder = Path.of("target", "screenshots");
+            Files.createDirectories(folder);
+            Path file = folder.resolve(name + ".png");
+            Files.write(file, ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Quits the browser and deletes its profile. */
     @Override
     public void close() {

@@ -93,13 +93,6 @@ class QueuePageBrowserIT {
         assertTrue(stored instanceof String token && token.startsWith("wr3."), "the access token is kept for the booking calls");
     }
 
-    private static void screenshot(WebDriver driver, String name) throws java.io.IOException {
-        java.nio.file.Path folder = java.nio.file.Path.of("target", "screenshots");
-        java.nio.file.Files.createDirectories(folder);
-        java.nio.file.Files.write(folder.resolve(name + ".png"),
-                ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
-    }
-
     private static String stateOf(WebDriver driver) {
         return driver.findElement(By.tagName("body")).getAttribute("data-state");
     }
@@ -124,7 +117,7 @@ class QueuePageBrowserIT {
             String message = browser.findElement(By.id("message")).getText();
             assertTrue(message.startsWith("The sale opens in "), message);
             String before = browser.findElement(By.id("wait")).getText();
-            screenshot(browser, "queue-pre-queue");
+            chromium.screenshot("queue-pre-queue");
             Thread.sleep(1_500);
             assertTrue(!before.equals(browser.findElement(By.id("wait")).getText()), "the countdown ticks: " + before);
 
@@ -137,11 +130,11 @@ class QueuePageBrowserIT {
             assertEquals("#1", waiting.findElement(By.id("position")).getText());
             // one session of 300 s ahead and no pace measured beyond it: the soonest and the latest are the same
             assertEquals("5 min 00 s", waiting.findElement(By.id("wait")).getText());
-            screenshot(waiting, "queue-queued");
+            (inFirst.equals("401") ? secondChromium : chromium).screenshot("queue-queued");
 
             assertTrue(rooms.endSession(eventId, inFirst), "the first fan bought their tickets");
             new WebDriverWait(waiting, Duration.ofSeconds(20), Duration.ofMillis(100)).until(d -> "admitted".equals(stateOf(d)));
-            screenshot(waiting, "queue-admitted");
+            (inFirst.equals("401") ? secondChromium : chromium).screenshot("queue-admitted");
         }
     }
 

@@ -25,14 +25,18 @@ final class LocalHttpApi implements AutoCloseable {
     private final RouteAuthorizer authorizer;
     private final PayloadFormatV2 payload;
     private final String jwks;
+    private final LocalSite site;
+    private final LocalSignIn signIn;
 
     private LocalHttpApi(LocalHttpServer server, RouteTable routes, RouteAuthorizer authorizer, PayloadFormatV2 payload,
-                         String jwks) {
+                         String jwks, LocalSite site, LocalSignIn signIn) {
         this.server = server;
         this.routes = routes;
         this.authorizer = authorizer;
         this.payload = payload;
         this.jwks = jwks;
+        this.site = site;
+        this.signIn = signIn;
     }
 
     /** Where JWT mode publishes the local issuer's keys, as an identity provider would. */
@@ -41,10 +45,13 @@ final class LocalHttpApi implements AutoCloseable {
     /**
      * @param port 0 for a free port
      * @param jwks the local issuer's JWKS to serve at {@value #JWKS_PATH}, null for none
+     * @param site the distribution's pages, served for the paths it does not send to the API; null for none
+     * @param signIn with a site, the pages' local sign-in
      */
-    static LocalHttpApi start(int port, RouteTable routes, RouteAuthorizer authorizer, String apiId, String jwks) {
+    static LocalHttpApi start(int port, RouteTable routes, RouteAuthorizer authorizer, String apiId, String jwks,
+                              LocalSite site, LocalSignIn signIn) {
         LocalHttpServer server = LocalHttpServer.bind(InetAddress.getLoopbackAddress(), port, BACKLOG);
-        LocalHttpApi api = new LocalHttpApi(server, routes, authorizer, new PayloadFormatV2(apiId), jwks);
+        LocalHttpApi api = new LocalHttpApi(server, routes, authorizer, new PayloadFormatV2(apiId), jwks, site, signIn);
         server.start(api::handle);
         return api;
     }
@@ -78,6 +85,18 @@ final class LocalHttpApi implements AutoCloseable {
             String rawPath = exchange.getRequestURI().getRawPath();
             if (jwks != null && method.equals("GET") && rawPath.equals(JWKS_PATH)) {
                 PayloadFormatV2.writeJson(exchange, 200, jwks, requestId);
+                return;
+            }
+            if (site != null && LocalSignIn.handles(rawPath)) {
+                LocalSignIn.Answer answer = signIn.answer(method, rawPath, body);
+                PayloadFormatV2.writeJson(exchange, answer.status(), answer.json(), requestId);
+                return;
+            }
+            if (site != null && !site.isApiPath(rawPath)) {
+                LocalSite.Answer answer = site.answer(method, rawPath);
+                answer.headers().forEach(exchange.getResponseHeaders()::set);
+                exchange.getResponseHeaders().set("apigw-requestid", requestId);
+                PayloadFormatV2.send(exchange, answer.status(), answer.body());
                 return;
             }
             switch (routes.match(method, rawPath)) {

@@ -107,6 +107,7 @@ public final class LocalStack implements AutoCloseable {
     private URLClassLoader codeLoader;
     private RouteTable routes;
     private LocalHttpApi httpApi;
+    private LocalSite site;
     private Duration startupTime;
     private LocalJwtKey jwtKey;
     private String apiId;
@@ -166,7 +167,7 @@ public final class LocalStack implements AutoCloseable {
         RouteAuthorizer authorizer = RouteAuthorizer.forMode(mode, options.devAdmin(), options.devAdminGroup(), jwtKey,
                 Clock.systemUTC());
         LocalHttpApi gateway = LocalHttpApi.start(0, routes, authorizer, apiId,
-                mode == AuthMode.JWT ? jwtKey.jwks() : null);
+                mode == AuthMode.JWT ? jwtKey.jwks() : null, site, signIn(mode, jwtKey));
         extraGateways.add(gateway);
         if (closed.get()) {
             gateway.close();
@@ -745,7 +746,29 @@ public final class LocalStack implements AutoCloseable {
         }
         RouteAuthorizer authorizer = RouteAuthorizer.forMode(options.authMode(), options.devAdmin(), options.devAdminGroup(),
                 jwtKey, Clock.systemUTC());
-        httpApi = LocalHttpApi.start(options.port(), routes, authorizer, apiId, jwtKey == null ? null : jwtKey.jwks());
+        if (options.site() != null) {
+            site = LocalSite.fromTemplate(template, options.site());
+            if (site == null) {
+                log.warn("the template has no {}: the site folder {} is not served", LocalSite.DISTRIBUTION, options.site());
+            }
+        }
+        httpApi = LocalHttpApi.start(options.port(), routes, authorizer, apiId, jwtKey == null ? null : jwtKey.jwks(),
+                site, signIn(options.authMode(), jwtKey));
+    }
+
+    /** The pages' sign-in: in JWT mode it mints tokens for the issuer and audience the routes' authorizer trusts. */
+    private LocalSignIn signIn(AuthMode mode, LocalJwtKey key) {
+        if (mode != AuthMode.JWT) {
+            return new LocalSignIn(null);
+        }
+        HttpRoute.Authorization authorization = routes.routes().stream().map(HttpRoute::authorization)
+                .filter(java.util.Objects::nonNull).filter(a -> a.issuer() != null && !a.audiences().isEmpty())
+                .findFirst().orElse(null);
+        if (authorization == null) {
+            return new LocalSignIn(null);
+        }
+        return new LocalSignIn(new LocalTokenIssuer(key, authorization.issuer(), authorization.audiences().getFirst(),
+                options.devAdminGroup(), Clock.systemUTC()));
     }
 
     /** The JWT authorizer of an HttpApi event: its own Auth.Authorizer, else its API's DefaultAuthorizer. */

@@ -30,11 +30,14 @@ import java.util.Objects;
  * @param enforceIam         check every DynamoDB and SQS call of a function against its role's policies from
  *                           the template and refuse what they do not allow, as AWS does (default true); false
  *                           lets every function do anything
+ * @param site               the folder the template's CloudFront distribution serves from its S3 origin: the
+ *                           gateway answers the paths its cache behaviours do not send to the API from there
+ *                           (null: the API alone)
  */
 public record LocalStackOptions(Path template, int port, Map<String, String> parameterOverrides, AuthMode authMode,
                                 boolean devAdmin, String devAdminGroup, Path codeJar, URI externalAwsEndpoint,
                                 boolean pollers, boolean eagerInit, String stackName, String region,
-                                Path redisExecutable, LocalJwtKey jwtKey, boolean enforceIam) {
+                                Path redisExecutable, LocalJwtKey jwtKey, boolean enforceIam, Path site) {
 
     public static final int DEFAULT_PORT = 8000;
 
@@ -66,6 +69,7 @@ public record LocalStackOptions(Path template, int port, Map<String, String> par
         private Path redisExecutable;
         private LocalJwtKey jwtKey;
         private boolean enforceIam = true;
+        private Path site;
 
         private Builder() {}
 
@@ -150,9 +154,14 @@ public record LocalStackOptions(Path template, int port, Map<String, String> par
             return this;
         }
 
+        public Builder site(Path site) {
+            this.site = site;
+            return this;
+        }
+
         public LocalStackOptions build() {
             return new LocalStackOptions(template, port, parameterOverrides, authMode, devAdmin, devAdminGroup, codeJar,
-                    externalAwsEndpoint, pollers, eagerInit, stackName, region, redisExecutable, jwtKey, enforceIam);
+                    externalAwsEndpoint, pollers, eagerInit, stackName, region, redisExecutable, jwtKey, enforceIam, site);
         }
     }
 }

@@ -20,7 +20,7 @@ public final class Main {
     static final String USAGE = """
             usage: Main [--template PATH] [--port N] [--parameter-overrides K=V [K=V ...]] [--code-jar PATH]
                         [--auth dev|jwt|none] [--jwt-keys DIR] [--no-dev-admin] [--aws-endpoint URL] [--stack-name NAME]
-                        [--region REGION] [--no-pollers] [--lazy-init] [--no-enforce-iam]
+                        [--region REGION] [--no-pollers] [--lazy-init] [--no-enforce-iam] [--site DIR]
                         [--invoke FUNCTION --event FILE]
               --template             the SAM template (default: template.yaml)
               --port                 the local HTTP API's port, 0 for a free one (default: 8000)
@@ -35,6 +35,9 @@ public final class Main {
               --lazy-init            create each handler on its first invocation
               --no-enforce-iam       let every function make any DynamoDB and SQS call (default: each may
                                      make only the calls its Policies in the template allow, as in AWS)
+              --site                 serve this folder where the template's CloudFront distribution serves its
+                                     S3 origin: every path its cache behaviours do not send to the API (and, in
+                                     jwt mode, a local sign-in at /local/sign-in)
               --invoke, --event      invoke one function once with the event in FILE (JSON), print its
                                      answer as JSON and exit, like `sam local invoke -e FILE FUNCTION`
             """;
@@ -147,6 +150,7 @@ public final class Main {
                 case "--no-pollers" -> options.pollers(false);
                 case "--lazy-init" -> options.eagerInit(false);
                 case "--no-enforce-iam" -> options.enforceIam(false);
+                case "--site" -> options.site(Path.of(value(args, ++i, argument)));
                 case "--invoke", "--event" -> {
                     value(args, ++i, argument); // read by main: one invocation instead of serving
                     options.pollers(false).eagerInit(false).port(0);

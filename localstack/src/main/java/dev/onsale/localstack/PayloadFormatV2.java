@@ -191,7 +191,7 @@ final class PayloadFormatV2 {
         return status >= 100 && status <= 599;
     }
 
-    private static void send(HttpExchange exchange, int status, byte[] bytes) throws IOException {
+    static void send(HttpExchange exchange, int status, byte[] bytes) throws IOException {
         boolean bodyless = bytes.length == 0 || status == 204 || status == 304 || status < 200;
         exchange.sendResponseHeaders(status, bodyless ? -1 : bytes.length);
         if (!bodyless) {
