@@ -523,6 +523,11 @@ async function route() {
   if (event) return eventView(event[1]);
   if (path === '/bookings') return bookingsView();
   if (path === '/sign-in') return signInView();
+  if (path === '/admin') {
+    const { adminView } = await import('./admin.js');
+    stopView = await adminView(view, tell);
+    return;
+  }
   document.title = 'Not found · onsale';
   view.innerHTML = '<h1>Page not found</h1><p><a href="/">All events</a></p>';
 }
@@ -530,7 +535,7 @@ async function route() {
 document.addEventListener('click', (e) => {
   const link = e.target.closest && e.target.closest('a[href^="/"]');
   if (!link || e.ctrlKey || e.metaKey || e.shiftKey || link.target) return;
-  if (link.pathname.endsWith('/queue') || link.pathname.startsWith('/admin') || link.pathname.startsWith('/docs')) return;
+  if (link.pathname.endsWith('/queue') || link.pathname.startsWith('/docs')) return;
   e.preventDefault();
   go(link.pathname + link.search);
 });

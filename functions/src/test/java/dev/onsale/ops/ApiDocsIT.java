@@ -91,7 +91,7 @@ class ApiDocsIT {
         for (String path : List.of("/docs/swagger-initializer.js", "/docs/index.html", "/docs/swagger-ui-es-bundle.js",
                 "/docs/..%2F..%2Fopenapi.json", "/docs/%2e%2e%2fopenapi.json", "/docs/..%2F5.34.1%2Fswagger-ui.css",
                 "/docs/%2Fetc%2Fpasswd", "/docs/..", "/docs/%00", "/docs/SWAGGER-UI.CSS", "/docs/swagger-ui.css%00.png",
-                "/docs/" + "a".repeat(2_000), "/docs/", "/docs/a/b", "/docs/swagger-ui.css/", "/openapi.json/x")) {
+                "/docs/" + "a".repeat(2_000), "/docs/", "/docs/a/b", "/docs/swagger-ui.css/")) {
             Gateway.Reply reply = api.get(path);
             assertEquals(404, reply.status(), path + ": " + reply.body());
             assertEquals("not_found", reply.json().path("error").asText(), path);

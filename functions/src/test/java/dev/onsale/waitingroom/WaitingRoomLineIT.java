@@ -207,9 +207,10 @@ class WaitingRoomLineIT {
         // 4 s at 10 a second, the first at once: 41 at most; a check-in may come a moment after a turn was called
         assertTrue(times.size() <= 41, times.size() + " admitted in 4 s at 600 a minute");
         assertTrue(times.size() >= 36, times.size() + " admitted in 4 s at 600 a minute");
-        // spread, not in bursts: 13 calls take 1.2 s of the rate; a claim may lag its call by a round of the crowd
+        // spread, not in bursts: 13 calls take 1.2 s of the rate; a claim may lag its call by a round of the crowd,
+        // which on a busy machine (two cores, other builds) takes a few hundred ms
         for (int i = 0; i + 12 < times.size(); i++) {
-            assertTrue(times.get(i + 12) - times.get(i) >= 1_000_000_000L,
+            assertTrue(times.get(i + 12) - times.get(i) >= 600_000_000L,
                     "13 admitted within " + (times.get(i + 12) - times.get(i)) / 1_000_000 + " ms: faster than the rate");
         }
     }
