@@ -25,5 +25,5 @@ class NoManagedPolicies:
 
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 with open(sys.argv[1]) as f:
-    text = re.sub(r"CodeUri:\s*\.\s*$", "CodeUri: s3://onsale-artifacts/functions.jar", f.read(), flags=re.M)
+    text = re.sub(r"CodeUri:\s*functions/target/functions\.jar\s*$", "CodeUri: s3://onsale-artifacts/functions.jar", f.read(), flags=re.M)
 print(json.dumps(transform(yaml_parse(text), {}, NoManagedPolicies())))
