@@ -74,6 +74,7 @@ public final class LocalStack implements AutoCloseable {
     private static final List<String> CACHE_ENDPOINTS = List.of("Endpoint", "ReaderEndpoint", "PrimaryEndPoint",
             "ReaderEndPoint", "ConfigurationEndPoint", "ConfigurationEndpoint", "RedisEndpoint");
 
+    private static final String LOG_GROUP = "AWS::Logs::LogGroup";
     private static final String HEADER_IDENTITY_SOURCE = "$request.header.";
     /** The stack's own access key: its clients', and what the emulators see every call under. */
     private static final String STACK_ACCESS_KEY = "local";
@@ -388,6 +389,7 @@ public final class LocalStack implements AutoCloseable {
     private void boot() {
         EmulatorLogging.quietSlf4jLoggers();
         registerFunctionNames();
+        registerLogGroups();
         secretsManager = SecretsManagerServer.start(0, new LocalSecretsManager(options.region(), StackParameters.ACCOUNT_ID,
                 Clock.systemUTC(), this::invokeRotation));
         createSecrets();
@@ -488,6 +490,18 @@ public final class LocalStack implements AutoCloseable {
                 String name = evaluator.evaluateToString(resource.properties().get("FunctionName"));
                 name = name != null ? name : options.stackName() + "-" + resource.logicalId();
                 physical.register(resource.logicalId(), name, Map.of("Arn", functionArn(name)));
+            }
+        }
+    }
+
+    /** Log groups are not emulated (the functions write to stdout); their names are what {@code Ref} gives. */
+    private void registerLogGroups() {
+        for (Template.Resource resource : deployed()) {
+            if (resource.type().equals(LOG_GROUP)) {
+                String name = evaluator.evaluateToString(resource.properties().get("LogGroupName"));
+                name = name != null ? name : options.stackName() + "-" + resource.logicalId();
+                physical.register(resource.logicalId(), name, Map.of("Arn",
+                        "arn:aws:logs:" + options.region() + ":" + StackParameters.ACCOUNT_ID + ":log-group:" + name + ":*"));
             }
         }
     }
@@ -749,7 +763,7 @@ public final class LocalStack implements AutoCloseable {
         environment.put("AWS_LAMBDA_FUNCTION_NAME", function.functionName());
         environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(function.memorySizeMb()));
         environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        environment.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + function.functionName());
+        environment.putIfAbsent("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + function.functionName());
         if (!function.runtime().isEmpty()) {
             environment.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + function.runtime());
         }
