@@ -1,10 +1,11 @@
 """Expands a SAM template into plain CloudFormation offline with the SAM translator (as `sam deploy` would).
 
 usage: expand-template.py TEMPLATE  -> prints the expanded template as JSON.
-Exit code 3 when the translator is not installed. CodeUri is swapped for an s3:// location, as the
-translator wants for a packaged template; no AWS call is made.
+Exit code 3 when the translator is not installed. A local CodeUri is swapped for an s3:// location (its key: the
+local path), as the translator wants for a packaged template; no AWS call is made.
 """
 import json
+import logging
 import os
 import re
 import sys
@@ -24,6 +25,8 @@ class NoManagedPolicies:
 
 
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+logging.disable(logging.WARNING)  # the translator's feature-toggle notes: not findings
 with open(sys.argv[1]) as f:
-    text = re.sub(r"CodeUri:\s*\.\s*$", "CodeUri: s3://onsale-artifacts/functions.jar", f.read(), flags=re.M)
+    # a local CodeUri becomes the s3:// location sam deploy would upload it to, keyed by the local path
+    text = re.sub(r"^(\s*)CodeUri:\s*(?!s3://)(\S+)\s*$", r"\1CodeUri: s3://onsale-artifacts/\2", f.read(), flags=re.M)
 print(json.dumps(transform(yaml_parse(text), {}, NoManagedPolicies())))

@@ -41,6 +41,8 @@ public final class Redis {
     private volatile Connected connected;
     /** The thread of {@link #connectInBackground}, while it may still be connecting: one at a time. */
     private final AtomicReference<Thread> backgroundConnect = new AtomicReference<>();
+    /** Whether {@link #closeShared} closed an open connection, which {@link #openShared} then opens again. */
+    private volatile boolean reopenAfterRestore;
 
     private record Connected(StatefulConnection<String, String> connection,
                              RedisClusterCommands<String, String> sync,
@@ -172,12 +174,34 @@ public final class Redis {
      * copied into a snapshot would be one connection shared by every restored copy of the function.
      */
     public static void closeShared() {
-        SHARED.values().forEach(Redis::close);
+        SHARED.values().forEach(redis -> redis.reopenAfterRestore = redis.closeConnection());
     }
 
-    /** Opens every shared connection now (after a restore), so the first request does not wait for it. */
+    /**
+     * Opens again (after a restore) every shared connection {@link #closeShared} closed, so the first request does
+     * not wait for it. Only those: a client that never connected (a function that never needs Redis, or one outside
+     * the cache's VPC) would only wait out its connect timeout. Every one is tried; the first failure is thrown.
+     */
     public static void openShared() {
-        SHARED.values().forEach(Redis::connected);
+        RuntimeException failure = null;
+        for (Redis redis : SHARED.values()) {
+            if (!redis.reopenAfterRestore) {
+                continue;
+            }
+            redis.reopenAfterRestore = false;
+            try {
+                redis.connected();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /**
@@ -185,6 +209,11 @@ public final class Redis {
      * could open a connection just after this, one that a SnapStart snapshot would copy.
      */
     public void close() {
+        closeConnection();
+    }
+
+    /** {@link #close}, saying whether there was a connection to close. */
+    private boolean closeConnection() {
         Thread pending = backgroundConnect.getAndSet(null);
         if (pending != null) {
             try {
@@ -202,7 +231,9 @@ public final class Redis {
                     throw new IllegalStateException("Closing the Redis client failed", e);
                 }
                 connected = null;
+                return true;
             }
+            return false;
         }
     }
 

@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.onsale.booking.HoldExpiryHandler;
 import dev.onsale.catalog.GetSeatMapHandler;
+import dev.onsale.catalog.ListEventsHandler;
 import dev.onsale.http.ApiHandler;
 import dev.onsale.localstack.LocalStack;
 import dev.onsale.localstack.Template;
@@ -57,6 +58,20 @@ class SnapStartIT {
         assertNotEquals(before, after);
         assertTrue(afterRestore.contains(after), "the restore opened the new connection before any request");
         assertEquals(200, seatMap(handler, eventId).getStatusCode());
+    }
+
+    @Test
+    void aRestoreOpensOnlyTheConnectionsTheCheckpointClosed() throws Exception {
+        // outside the cache's VPC: a function that never needs Redis, though its services know where it is
+        ListEventsHandler handler = construct("ListEventsFunction", ListEventsHandler::new);
+        Redis.shared(EmbeddedStack.config("ListEventsFunction").redis()); // as a service made at init would
+        int before = stack.cacheConnectionsFromOutsideTheVpc().get("ListEventsFunction");
+
+        handler.snapStart().beforeCheckpoint(null);
+        handler.snapStart().afterRestore(null);
+
+        assertEquals(before, stack.cacheConnectionsFromOutsideTheVpc().get("ListEventsFunction"),
+                "a restore that connects a client nobody used waits out its connect timeout (outside the VPC, on every cold start)");
     }
 
     @Test

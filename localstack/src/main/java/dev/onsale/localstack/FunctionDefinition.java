@@ -112,12 +112,19 @@ record FunctionDefinition(String logicalId, String functionName, String handler,
         if (!(loggingConfig instanceof Map<?, ?> logging)) {
             return Map.of();
         }
-        String format = logging.get("LogFormat") == null ? "Text" : evaluator.evaluateToString(logging.get("LogFormat"));
-        if (!"JSON".equals(format)) {
-            return Map.of();
+        Map<String, String> variables = new LinkedHashMap<>();
+        // a log group of the function's own (LoggingConfig.LogGroup) is the one Lambda names to it
+        String logGroup = logging.get("LogGroup") == null ? null : evaluator.evaluateToString(logging.get("LogGroup"));
+        if (logGroup != null) {
+            variables.put("AWS_LAMBDA_LOG_GROUP_NAME", logGroup);
         }
-        String level = logging.get("ApplicationLogLevel") == null ? "INFO" : evaluator.evaluateToString(logging.get("ApplicationLogLevel"));
-        return Map.of("AWS_LAMBDA_LOG_FORMAT", "JSON", "AWS_LAMBDA_LOG_LEVEL", level.toUpperCase(Locale.ROOT));
+        String format = logging.get("LogFormat") == null ? "Text" : evaluator.evaluateToString(logging.get("LogFormat"));
+        if ("JSON".equals(format)) {
+            String level = logging.get("ApplicationLogLevel") == null ? "INFO" : evaluator.evaluateToString(logging.get("ApplicationLogLevel"));
+            variables.put("AWS_LAMBDA_LOG_FORMAT", "JSON");
+            variables.put("AWS_LAMBDA_LOG_LEVEL", level.toUpperCase(Locale.ROOT));
+        }
+        return variables;
     }
 
     /** {@code a.b.C::method} or {@code a.b.C} (method handleRequest). */

@@ -34,6 +34,11 @@ final class IntrinsicEvaluator {
         this.resources = resources;
     }
 
+    /** The same template and parameters, with resources resolving through {@code other} (e.g. as one function sees them). */
+    IntrinsicEvaluator withResources(ResourceAttributes other) {
+        return new IntrinsicEvaluator(template, parameters, other);
+    }
+
     /** @return the value with every intrinsic resolved: Strings, Numbers, Booleans, Lists and Maps only */
     Object evaluate(Object node) {
         Object value = evaluateOrNoValue(node);

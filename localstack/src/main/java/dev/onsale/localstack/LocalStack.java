@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +74,7 @@ public final class LocalStack implements AutoCloseable {
     private static final List<String> CACHE_ENDPOINTS = List.of("Endpoint", "ReaderEndpoint", "PrimaryEndPoint",
             "ReaderEndPoint", "ConfigurationEndPoint", "ConfigurationEndpoint", "RedisEndpoint");
 
+    private static final String LOG_GROUP = "AWS::Logs::LogGroup";
     private static final String HEADER_IDENTITY_SOURCE = "$request.header.";
     /** The stack's own access key: its clients', and what the emulators see every call under. */
     private static final String STACK_ACCESS_KEY = "local";
@@ -88,6 +90,8 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, FunctionRole> rolesByFunction = new LinkedHashMap<>();
     private final Map<String, FunctionRole> rolesByAccessKey = new ConcurrentHashMap<>();
     private final List<AutoCloseable> iamProxies = new ArrayList<>();
+    /** The cache endpoint each function outside the VPC sees instead of the cache, by function logical id. */
+    private final Map<String, UnreachableEndpoint> cachesOutsideVpc = new LinkedHashMap<>();
     private URI functionsDynamoDbEndpoint;
     private URI functionsSqsEndpoint;
     private final List<EventSourcePoller> pollers = new ArrayList<>();
@@ -357,6 +361,7 @@ public final class LocalStack implements AutoCloseable {
         stopPart("HTTP API", httpApi);
         extraGateways.forEach(gateway -> stopPart("HTTP API " + gateway.url(), gateway));
         iamProxies.forEach(proxy -> stopPart("IAM proxy", proxy));
+        cachesOutsideVpc.forEach((function, endpoint) -> stopPart(function + "'s cache endpoint outside the VPC", endpoint));
         stopPart("SQS client", sqs);
         stopPart("DynamoDB client", dynamoDb);
         stopPart("DynamoDB Streams client", dynamoDbStreams);
@@ -385,6 +390,7 @@ public final class LocalStack implements AutoCloseable {
     private void boot() {
         EmulatorLogging.quietSlf4jLoggers();
         registerFunctionNames();
+        registerLogGroups();
         secretsManager = SecretsManagerServer.start(0, new LocalSecretsManager(options.region(), StackParameters.ACCOUNT_ID,
                 Clock.systemUTC(), this::invokeRotation));
         createSecrets();
@@ -485,6 +491,18 @@ public final class LocalStack implements AutoCloseable {
                 String name = evaluator.evaluateToString(resource.properties().get("FunctionName"));
                 name = name != null ? name : options.stackName() + "-" + resource.logicalId();
                 physical.register(resource.logicalId(), name, Map.of("Arn", functionArn(name)));
+            }
+        }
+    }
+
+    /** Log groups are not emulated (the functions write to stdout); their names are what {@code Ref} gives. */
+    private void registerLogGroups() {
+        for (Template.Resource resource : deployed()) {
+            if (resource.type().equals(LOG_GROUP)) {
+                String name = evaluator.evaluateToString(resource.properties().get("LogGroupName"));
+                name = name != null ? name : options.stackName() + "-" + resource.logicalId();
+                physical.register(resource.logicalId(), name, Map.of("Arn",
+                        "arn:aws:logs:" + options.region() + ":" + StackParameters.ACCOUNT_ID + ":log-group:" + name + ":*"));
             }
         }
     }
@@ -595,7 +613,7 @@ public final class LocalStack implements AutoCloseable {
         ClassLoader handlers = handlerClassLoader();
         for (Template.Resource resource : deployed()) {
             if (resource.type().equals(Template.SERVERLESS_FUNCTION)) {
-                FunctionDefinition definition = FunctionDefinition.from(resource, evaluator, options.stackName());
+                FunctionDefinition definition = FunctionDefinition.from(resource, asSeenBy(resource), options.stackName());
                 FunctionRole role = functionRole(resource, definition);
                 rolesByFunction.put(resource.logicalId(), role);
                 if (options.enforceIam()) {
@@ -608,6 +626,47 @@ public final class LocalStack implements AutoCloseable {
         if (options.eagerInit()) {
             functions.values().forEach(LocalFunction::initialize);
         }
+    }
+
+    /**
+     * How a function sees the template's resources: the cache lives in the VPC, so a function without {@code VpcConfig}
+     * cannot reach it, as on AWS. Its cache endpoints (address and port) name an {@link UnreachableEndpoint} of its
+     * own instead of redis-server; everything else it sees as every function does.
+     */
+    private IntrinsicEvaluator asSeenBy(Template.Resource function) {
+        if (redis == null || evaluator.evaluate(function.properties().get("VpcConfig")) != null) {
+            return evaluator;
+        }
+        Set<String> caches = new HashSet<>();
+        deployed().stream().filter(resource -> CACHE_TYPES.contains(resource.type())).forEach(cache -> caches.add(cache.logicalId()));
+        UnreachableEndpoint unreachable = cachesOutsideVpc.computeIfAbsent(function.logicalId(), UnreachableEndpoint::open);
+        return evaluator.withResources(new ResourceAttributes() {
+            @Override
+            public String ref(String logicalId) {
+                return physical.ref(logicalId);
+            }
+
+            @Override
+            public String attribute(String logicalId, String attribute) {
+                if (caches.contains(logicalId) && attribute.endsWith(".Address")) {
+                    return unreachable.host();
+                }
+                if (caches.contains(logicalId) && attribute.endsWith(".Port")) {
+                    return String.valueOf(unreachable.port());
+                }
+                return physical.attribute(logicalId, attribute);
+            }
+        });
+    }
+
+    /**
+     * Connections each function outside the VPC (no {@code VpcConfig}) made to the cache endpoint it was given, by
+     * function logical id: on AWS each would have timed out. Zero for a function that never tried.
+     */
+    public Map<String, Integer> cacheConnectionsFromOutsideTheVpc() {
+        Map<String, Integer> attempts = new LinkedHashMap<>();
+        cachesOutsideVpc.forEach((function, endpoint) -> attempts.put(function, endpoint.attempts()));
+        return attempts;
     }
 
     /** The function's execution role: the one SAM makes from its Policies, or the template's role its Role names. */
@@ -705,7 +764,7 @@ public final class LocalStack implements AutoCloseable {
         environment.put("AWS_LAMBDA_FUNCTION_NAME", function.functionName());
         environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(function.memorySizeMb()));
         environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        environment.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + function.functionName());
+        environment.putIfAbsent("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + function.functionName());
         if (!function.runtime().isEmpty()) {
             environment.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + function.runtime());
         }

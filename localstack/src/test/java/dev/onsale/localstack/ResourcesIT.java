@@ -131,6 +131,27 @@ class ResourcesIT {
     }
 
     @Test
+    void aFunctionOutsideTheVpcGetsACacheEndpointThatTakesNoConnectionAndCountsItsAttempts() throws Exception {
+        Map<String, String> outside = stack.functionEnvironment("EchoFunction");
+        int port = Integer.parseInt(outside.get("CACHE_PORT"));
+        assertEquals("127.0.0.1", outside.get("CACHE_HOST"));
+        assertTrue(port != stack.redisPort(), "not redis-server's port");
+        int before = stack.cacheConnectionsFromOutsideTheVpc().get("EchoFunction");
+
+        String answer;
+        try {
+            answer = ping(port);
+        } catch (IOException reset) {
+            answer = "reset";
+        }
+
+        assertFalse(answer.startsWith("+PONG"), answer);
+        assertEquals(before + 1, stack.cacheConnectionsFromOutsideTheVpc().get("EchoFunction"));
+        assertFalse(stack.cacheConnectionsFromOutsideTheVpc().containsKey("EnvironmentProbeFunction"), "it is in the VPC");
+        assertEquals(String.valueOf(stack.redisPort()), stack.functionEnvironment("EnvironmentProbeFunction").get("CACHE_PORT"));
+    }
+
+    @Test
     void aFunctionWhoseConditionIsFalseIsNotDeployed() {
         assertThrows(IllegalArgumentException.class, () -> stack.invoke("ProdOnlyFunction", Map.of()));
     }

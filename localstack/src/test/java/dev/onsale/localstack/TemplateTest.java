@@ -211,6 +211,8 @@ class TemplateTest {
             assertFalse(definition.handlerClassName().isBlank(), function.logicalId());
             assertEquals("false", definition.variables().get("REDIS_TLS"), function.logicalId());
             assertEquals("INFO", definition.variables().get("AWS_LAMBDA_LOG_LEVEL"), function.logicalId() + ": LoggingConfig's level");
+            assertEquals("local-" + function.logicalId().replaceFirst("Function$", "LogGroup"),
+                    definition.variables().get("AWS_LAMBDA_LOG_GROUP_NAME"), function.logicalId() + ": its own log group");
         }
     }
 
@@ -233,6 +235,22 @@ class TemplateTest {
         assertEquals("INFO", function(yaml.formatted("{LogFormat: JSON}")).variables().get("AWS_LAMBDA_LOG_LEVEL"));
         assertEquals(Map.of("AWS_LAMBDA_LOG_LEVEL", "ERROR", "OTHER", "x"),
                 function(yaml.formatted("{LogFormat: Text, ApplicationLogLevel: DEBUG}")).variables(), "the text format has no level");
+    }
+
+    @Test
+    void aLogGroupOfTheFunctionsOwnIsTheOneItIsTold() {
+        String yaml = """
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: a.B
+                      LoggingConfig: {LogFormat: JSON, LogGroup: !Ref Logs}
+                  Logs:
+                    Type: AWS::Logs::LogGroup
+                    Properties: {RetentionInDays: 30}
+                """;
+        assertEquals("ref:Logs", function(yaml).variables().get("AWS_LAMBDA_LOG_GROUP_NAME"));
     }
 
     private static final String STREAM_FUNCTION = """
