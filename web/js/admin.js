@@ -34,23 +34,30 @@ function sectionRow(index, values = {}) {
   </tr>`;
 }
 
-/** A small line chart of the last minutes of one series, with its latest value as the label. */
+/**
+ * A small line chart of one series over the panel's readings (the last CHART_MINUTES at most, a minute at least),
+ * with its peak in the caption and its reading in the label a screen reader reads.
+ */
 function sparkline(svg, points, label) {
   const width = 240;
   const height = 56;
   svg.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
-  const since = Date.now() - CHART_MINUTES * 60000;
-  const shown = points.filter((p) => p.t >= since);
+  svg.setAttribute('preserveAspectRatio', 'none');
+  const now = Date.now();
+  const shown = points.filter((p) => p.t >= now - CHART_MINUTES * 60000);
+  const since = Math.min(shown.length ? shown[0].t : now, now - 60000);
   const max = Math.max(1, ...shown.map((p) => p.v));
   const path = shown.map((p, i) => {
-    const x = ((p.t - since) / (CHART_MINUTES * 60000)) * width;
-    const y = height - 4 - (p.v / max) * (height - 8);
+    const x = ((p.t - since) / (now - since)) * width;
+    const y = height - 3 - (p.v / max) * (height - 6);
     return (i === 0 ? 'M' : 'L') + x.toFixed(1) + ' ' + y.toFixed(1);
   }).join(' ');
-  svg.innerHTML = '<path d="' + path + '" fill="none" stroke="#0757b8" stroke-width="2"></path>'
-      + '<text x="4" y="12" class="chart-max">max ' + max.toLocaleString() + '</text>';
-  svg.setAttribute('aria-label', label + ' over the last ' + CHART_MINUTES + ' minutes, now ' + (shown.length
-      ? shown[shown.length - 1].v.toLocaleString() : 'unknown') + ', at most ' + max.toLocaleString());
+  svg.innerHTML = '<path d="' + path + '" fill="none" stroke="#0757b8" stroke-width="2" vector-effect="non-scaling-stroke"></path>';
+  const latest = shown.length ? shown[shown.length - 1].v : null;
+  svg.setAttribute('aria-label', label + ' over the last ' + CHART_MINUTES + ' minutes, now ' + (latest === null
+      ? 'unknown' : latest.toLocaleString()) + ', at most ' + max.toLocaleString());
+  svg.closest('figure').querySelector('.chart-max').textContent = 'now ' + (latest === null ? '–' : latest.toLocaleString())
+      + ' · peak ' + max.toLocaleString();
 }
 
 export async function adminView(view, tell) {
@@ -170,6 +177,7 @@ export async function adminView(view, tell) {
     nextMapAt = 0;
     mapEtag = null;
     lastMap = null;
+    okMap = null;
     for (const key of Object.keys(series)) series[key] = [];
     event = eventId ? (await call('/api/v1/events/' + eventId)).body : null;
     poll();
@@ -205,6 +213,7 @@ export async function adminView(view, tell) {
   let nextMapAt = 0;
   let mapEtag = null;
   let lastMap = null;
+  let okMap = null;
   const figure = (label, value, id) => '<div><dt>' + label + '</dt><dd id="' + id + '">' + value + '</dd></div>';
   const poll = async () => {
     clearTimeout(timer);
@@ -218,11 +227,14 @@ export async function adminView(view, tell) {
     if (stopped) return;
     if (mapReply) {
       nextMapAt = now + (mapReply.status === 429 ? Math.max(mapReply.retryAfter || 0, 6) * 1000 : MAP_POLL_MS);
-      if (mapReply.ok) {
+      if (mapReply.status === 304) {
+        lastMap = okMap; // unchanged since the last map read in full
+      } else {
         lastMap = mapReply;
-        mapEtag = mapReply.etag;
-      } else if (mapReply.status !== 304) {
-        lastMap = mapReply;
+        if (mapReply.ok) {
+          okMap = mapReply;
+          mapEtag = mapReply.etag;
+        }
       }
     }
     const map = lastMap || { ok: false };
@@ -269,11 +281,11 @@ export async function adminView(view, tell) {
     const charts = $('#charts');
     if (!charts.children.length) {
       charts.innerHTML = [['queue', 'Queue size'], ['admittedPerMinute', 'Admitted per minute'], ['active', 'Active sessions'],
-        ['sold', 'Seats sold']].map(([key, label]) => '<figure><figcaption>' + label + '</figcaption><svg role="img" data-series="'
-        + key + '"></svg></figure>').join('');
+        ['sold', 'Seats sold']].map(([key, label]) => '<figure><figcaption><span class="chart-name">' + label
+        + '</span> <span class="chart-max"></span></figcaption><svg role="img" data-series="' + key + '"></svg></figure>').join('');
     }
     for (const svg of charts.querySelectorAll('svg')) {
-      sparkline(svg, series[svg.dataset.series], svg.closest('figure').querySelector('figcaption').textContent);
+      sparkline(svg, series[svg.dataset.series], svg.closest('figure').querySelector('.chart-name').textContent);
     }
     if (stats.status === 429) {
       timer = setTimeout(poll, Math.max(stats.retryAfter || 0, 2) * 1000);

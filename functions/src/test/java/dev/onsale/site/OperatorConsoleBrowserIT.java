@@ -130,10 +130,12 @@ class OperatorConsoleBrowserIT {
         wait(browser).until(d -> figure("fig-queue") == 9);
         WebElement chart = browser.findElement(By.cssSelector("svg[data-series='queue']"));
         wait(browser).until(d -> chart.getAttribute("aria-label").contains("now 9, at most 9"));
+        assertEquals("now 9 · peak 9", browser.findElement(By.cssSelector("figure:has(svg[data-series='queue']) .chart-max")).getText());
         String path = chart.findElement(By.tagName("path")).getAttribute("d");
         assertTrue(path.split("L").length >= 3, "the chart has the readings as the queue grew: " + path);
         // the operator is not let past the fans: the seat counts wait for the room
         wait(browser).until(d -> d.findElement(By.id("fig-available")).getText().equals("behind the room"));
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
         chromium.screenshot("site-console-desktop");
         chromium.windowSize(390, 844);
         chromium.screenshot("site-console-phone");
