@@ -3,7 +3,7 @@
 // in Redis per poll, every POLL_MS) and the seat map's counts while the map is readable.
 
 import { call, session } from './api.js';
-import { money } from './seatmap.js';
+import { countStates, money } from './seatmap.js';
 
 const POLL_MS = 2000;
 /** The seat map is read less often: it counts against the operator's own seat-map rate limit (20 a minute). */
@@ -153,7 +153,6 @@ export async function adminView(view, tell) {
 
   // ---- the event watched ----
   let eventId = null;
-  let event = null;
   const series = { queue: [], admittedPerMinute: [], active: [], sold: [] };
   const loadEvents = async (select) => {
     const reply = await call('/api/v1/events?limit=100');
@@ -172,14 +171,13 @@ export async function adminView(view, tell) {
     if (select) pick.value = String(select);
     watch(pick.value);
   };
-  const watch = async (id) => {
+  const watch = (id) => {
     eventId = id || null;
     nextMapAt = 0;
     mapEtag = null;
     lastMap = null;
     okMap = null;
     for (const key of Object.keys(series)) series[key] = [];
-    event = eventId ? (await call('/api/v1/events/' + eventId)).body : null;
     poll();
   };
   $('#event-pick').addEventListener('change', (e) => watch(e.target.value));
@@ -258,22 +256,11 @@ export async function adminView(view, tell) {
       series.active.push({ t: now, v: st.active_sessions });
     }
     if (map.ok) {
-      let held = 0;
-      let sold = 0;
-      for (const section of map.body.sections) {
-        for (const letter of section.seats) { if (letter === 'H') held++; else if (letter === 'S') sold++; }
-      }
+      const counts = countStates(map.body);
       figures.push(figure('Seats available', map.body.available_seats.toLocaleString(), 'fig-available'),
-          figure('Held', held.toLocaleString(), 'fig-held'), figure('Sold', sold.toLocaleString(), 'fig-sold'));
-      if (event) {
-        const revenue = map.body.sections.reduce((sum, section) => {
-          let n = 0;
-          for (const letter of section.seats) if (letter === 'S') n++;
-          return sum + n * section.price;
-        }, 0);
-        figures.push(figure('Sales', money(revenue), 'fig-revenue'));
-      }
-      if (mapDue) series.sold.push({ t: now, v: sold });
+          figure('Held', counts.H.toLocaleString(), 'fig-held'), figure('Sold', counts.S.toLocaleString(), 'fig-sold'),
+          figure('Sales', money(counts.sales), 'fig-revenue'));
+      if (mapDue) series.sold.push({ t: now, v: counts.S });
     } else if (map.error === 'waiting_room_required') {
       figures.push(figure('Seats', 'behind the room', 'fig-available'));
     }

@@ -2,7 +2,7 @@
 // the sign-in (/sign-in). One page, views chosen by the path; links are plain links, so every view has its address.
 
 import { adoptFragmentToken, call, gatewayAuth, newIdempotencyKey, queuePage, session, signIn, signOut } from './api.js';
-import { drawSeatMap, drawSectionOverview, money } from './seatmap.js';
+import { countStates, drawSeatMap, drawSectionOverview, money } from './seatmap.js';
 
 const view = document.getElementById('view');
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -235,10 +235,8 @@ async function eventView(eventId) {
 
   let lastMap = null;
   const showCounts = (map) => {
-    let held = 0;
-    let sold = 0;
-    for (const s of map.sections) for (const letter of s.seats) { if (letter === 'H') held++; else if (letter === 'S') sold++; }
-    const here = held.toLocaleString() + ' held, ' + sold.toLocaleString() + ' sold';
+    const counts = countStates(map);
+    const here = counts.H.toLocaleString() + ' held, ' + counts.S.toLocaleString() + ' sold';
     $('#counts').textContent = map.available_seats.toLocaleString() + ' of ' + map.total_seats.toLocaleString()
         + ' seats available' + (section ? ' · this section: ' + here : stadium ? '' : ' · ' + here);
   };

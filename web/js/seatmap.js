@@ -12,6 +12,20 @@ const STATES = { A: 'available', H: 'held', S: 'sold' };
 
 export const money = (amount) => Number(amount).toFixed(2);
 
+/** The compact map's seats by state, over all its sections: {A, H, S, sales (the sold seats' prices)}. */
+export function countStates(map) {
+  const counts = { A: 0, H: 0, S: 0, sales: 0 };
+  for (const section of map.sections) {
+    let sold = 0;
+    for (const letter of section.seats) {
+      counts[letter] = (counts[letter] || 0) + 1;
+      if (letter === 'S') sold++;
+    }
+    counts.sales += sold * section.price;
+  }
+  return counts;
+}
+
 function element(name, attributes = {}, parent = null) {
   const node = document.createElementNS(SVG, name);
   for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
@@ -156,8 +170,7 @@ export function drawSectionOverview(container, event, map, onPick) {
   const letters = new Map(map.sections.map((s) => [s.name, s.seats]));
   for (const section of event.sections) {
     const seats = letters.get(section.name) || '';
-    let available = 0;
-    for (const letter of seats) if (letter === 'A') available++;
+    const available = countStates({ sections: [{ seats, price: 0 }] }).A;
     const total = section.rows * section.seats_per_row;
     const item = document.createElement('li');
     const button = document.createElement('button');

@@ -148,7 +148,8 @@ final class LocalHttpApi implements AutoCloseable {
         return exchange.getRequestHeaders().containsKey("Transfer-Encoding") || (length != null && !length.equals("0"));
     }
 
-    private static String errorJson(String error, String detail) {
+    /** The gateway's own refusals, in the API's error shape. */
+    static String errorJson(String error, String detail) {
         return "{\"error\":\"" + error + "\",\"detail\":" + LambdaJson.mapper().valueToTree(detail) + "}";
     }
 }

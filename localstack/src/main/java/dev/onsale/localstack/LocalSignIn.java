@@ -67,6 +67,6 @@ final class LocalSignIn {
     }
 
     private static Answer error(int status, String error, String detail) {
-        return new Answer(status, "{\"error\":\"" + error + "\",\"detail\":" + LambdaJson.mapper().valueToTree(detail) + "}");
+        return new Answer(status, LocalHttpApi.errorJson(error, detail));
     }
 }

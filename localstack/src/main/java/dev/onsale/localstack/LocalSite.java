@@ -187,8 +187,7 @@ final class LocalSite {
     private static Answer error(int status, String error, String detail, Map<String, String> extra) {
         Map<String, String> headers = new LinkedHashMap<>(extra);
         headers.put("Content-Type", "application/json");
-        String body = "{\"error\":\"" + error + "\",\"detail\":" + LambdaJson.mapper().valueToTree(detail) + "}";
-        return new Answer(status, headers, body.getBytes(StandardCharsets.UTF_8));
+        return new Answer(status, headers, LocalHttpApi.errorJson(error, detail).getBytes(StandardCharsets.UTF_8));
     }
 
     private static String sha256(byte[] bytes) {
