@@ -1,17 +1,17 @@
 // The operator's console (/admin): create an event, switch its waiting room and caps, and watch the on-sale live.
-// Everything here is an admin route of the API or a public figure; the panel polls the room's stats (one script
-// in Redis per poll, every POLL_MS) and the seat map's counts while the map is readable.
+// Everything here is an admin route of the API or a public figure; the panel polls the room's stats and the event's
+// on-sale figures (seats by state, 429s by rule) every POLL_MS.
 
 import { call, session } from './api.js';
-import { countStates, money } from './seatmap.js';
 
 const POLL_MS = 2000;
-/** The seat map is read less often: it counts against the operator's own seat-map rate limit (20 a minute). */
-const MAP_POLL_MS = 6000;
 /** The charts keep this many minutes of the panel's own readings. */
 const CHART_MINUTES = 10;
 
 const $ = (selector, root = document) => root.querySelector(selector);
+
+const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;',
+  "'": '&#39;' }[ch]));
 
 function field(label, input) {
   return '<label><span>' + label + '</span>' + input + '</label>';
@@ -153,7 +153,7 @@ export async function adminView(view, tell) {
 
   // ---- the event watched ----
   let eventId = null;
-  const series = { queue: [], admittedPerMinute: [], active: [], sold: [] };
+  const series = { queue: [], admittedPerMinute: [], active: [], sold: [], refused: [] };
   const loadEvents = async (select) => {
     const reply = await call('/api/v1/events?limit=100');
     if (!reply.ok) {
@@ -173,10 +173,6 @@ export async function adminView(view, tell) {
   };
   const watch = (id) => {
     eventId = id || null;
-    nextMapAt = 0;
-    mapEtag = null;
-    lastMap = null;
-    okMap = null;
     for (const key of Object.keys(series)) series[key] = [];
     poll();
   };
@@ -194,7 +190,6 @@ export async function adminView(view, tell) {
     tell(reply.ok ? 'Waiting room on: ' + reply.body.max_concurrent_users + ' at once, sessions of '
         + reply.body.session_duration_seconds + ' s' + (reply.body.admit_per_minute ? ', ' + reply.body.admit_per_minute
         + ' admitted per minute at most' : '') + '.' : 'Not switched: ' + (reply.detail || reply.status) + '.', reply.ok ? 'ok' : 'error');
-    nextMapAt = 0; // the room decides whether the map is readable: read it again now
     poll();
   });
   $('#room-disable').addEventListener('click', async () => {
@@ -202,40 +197,21 @@ export async function adminView(view, tell) {
     const reply = await call('/api/v1/events/' + eventId + '/waiting-room/disable', { method: 'POST' });
     tell(reply.ok ? 'Waiting room off: everyone goes straight to the seats.' : 'Not switched: ' + (reply.detail || reply.status) + '.',
         reply.ok ? 'ok' : 'error');
-    nextMapAt = 0;
     poll();
   });
 
   let timer = null;
   let stopped = false;
-  let nextMapAt = 0;
-  let mapEtag = null;
-  let lastMap = null;
-  let okMap = null;
   const figure = (label, value, id) => '<div><dt>' + label + '</dt><dd id="' + id + '">' + value + '</dd></div>';
   const poll = async () => {
     clearTimeout(timer);
     if (stopped || !eventId) return;
     const now = Date.now();
-    const mapDue = now >= nextMapAt;
-    const [stats, mapReply] = await Promise.all([
+    const [stats, onSale] = await Promise.all([
       call('/api/v1/events/' + eventId + '/waiting-room/stats'),
-      mapDue ? call('/api/v1/events/' + eventId + '/seats?format=compact', { etag: mapEtag }) : Promise.resolve(null),
+      call('/api/v1/events/' + eventId + '/on-sale?minutes=' + CHART_MINUTES),
     ]);
     if (stopped) return;
-    if (mapReply) {
-      nextMapAt = now + (mapReply.status === 429 ? Math.max(mapReply.retryAfter || 0, 6) * 1000 : MAP_POLL_MS);
-      if (mapReply.status === 304) {
-        lastMap = okMap; // unchanged since the last map read in full
-      } else {
-        lastMap = mapReply;
-        if (mapReply.ok) {
-          okMap = mapReply;
-          mapEtag = mapReply.etag;
-        }
-      }
-    }
-    const map = lastMap || { ok: false };
     const figures = [];
     if (stats.ok) {
       const st = stats.body;
@@ -255,20 +231,24 @@ export async function adminView(view, tell) {
       series.admittedPerMinute.push({ t: now, v: st.admitted_last_minute ?? 0 });
       series.active.push({ t: now, v: st.active_sessions });
     }
-    if (map.ok) {
-      const counts = countStates(map.body);
-      figures.push(figure('Seats available', map.body.available_seats.toLocaleString(), 'fig-available'),
-          figure('Held', counts.H.toLocaleString(), 'fig-held'), figure('Sold', counts.S.toLocaleString(), 'fig-sold'),
-          figure('Sales', money(counts.sales), 'fig-revenue'));
-      if (mapDue) series.sold.push({ t: now, v: counts.S });
-    } else if (map.error === 'waiting_room_required') {
-      figures.push(figure('Seats', 'behind the room', 'fig-available'));
+    if (onSale.ok) {
+      const { seats, refusals } = onSale.body;
+      const lastMinute = refusals.per_minute.length ? refusals.per_minute[refusals.per_minute.length - 1].by_rule : {};
+      const sum = (byRule) => Object.values(byRule).reduce((a, b) => a + b, 0);
+      const rules = Object.entries(refusals.by_rule).sort((a, b) => b[1] - a[1]);
+      figures.push(figure('Seats available', seats.available.toLocaleString(), 'fig-available'),
+          figure('Held', seats.held.toLocaleString(), 'fig-held'), figure('Sold', seats.sold.toLocaleString(), 'fig-sold'),
+          figure('429s this minute', sum(lastMinute).toLocaleString(), 'fig-429'));
+      figures.push('<div class="wide-figure"><dt>429s by rule, last ' + refusals.minutes + ' minutes</dt><dd id="fig-429-rules">'
+          + (rules.length ? rules.map(([rule, n]) => escapeHtml(rule) + ' ' + n.toLocaleString()).join(' · ') : 'none') + '</dd></div>');
+      series.sold.push({ t: now, v: seats.sold });
+      series.refused = refusals.per_minute.map((m) => ({ t: Date.parse(m.minute), v: sum(m.by_rule) }));
     }
     $('#figures').innerHTML = figures.join('');
     const charts = $('#charts');
     if (!charts.children.length) {
       charts.innerHTML = [['queue', 'Queue size'], ['admittedPerMinute', 'Admitted per minute'], ['active', 'Active sessions'],
-        ['sold', 'Seats sold']].map(([key, label]) => '<figure><figcaption><span class="chart-name">' + label
+        ['sold', 'Seats sold'], ['refused', '429s per minute']].map(([key, label]) => '<figure><figcaption><span class="chart-name">' + label
         + '</span> <span class="chart-max"></span></figcaption><svg role="img" data-series="' + key + '"></svg></figure>').join('');
     }
     for (const svg of charts.querySelectorAll('svg')) {

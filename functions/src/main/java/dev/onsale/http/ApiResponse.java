@@ -116,6 +116,11 @@ public final class ApiResponse {
         return Optional.ofNullable(refusedBy);
     }
 
+    /** The rule a 429 is counted under (the {@code Throttled} metric's, the console's): the refusing rule, else the error. */
+    public String throttleRule() {
+        return refusedBy().or(this::error).orElse("unknown");
+    }
+
     /** The error code of an error answer, so code after the handler (guards) can tell answers apart without parsing. */
     public Optional<String> error() {
         return Optional.ofNullable(error);

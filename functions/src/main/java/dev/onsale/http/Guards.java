@@ -39,10 +39,17 @@ public final class Guards {
     /** When the last "Redis unavailable" line was logged: an outage is counted on every request but logged once a second. */
     private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
 
+    private final RefusalTally refusals;
+
     public Guards(Redis redis, Duration timeout, List<Guard> guards) {
+        this(redis, timeout, guards, RefusalTally.SHARED);
+    }
+
+    public Guards(Redis redis, Duration timeout, List<Guard> guards, RefusalTally refusals) {
         this.redis = redis;
         this.timeout = timeout;
         this.guards = List.copyOf(guards);
+        this.refusals = refusals;
     }
 
     /** The guards on the function's shared Redis connection, waiting at most {@code GUARD_TIMEOUT_MS}. */
@@ -95,7 +102,27 @@ public final class Guards {
         if (failure != null) {
             reportUnavailable(request, verdict, failure);
         }
+        if (verdict instanceof Guard.Verdict.Refuse refuse && refuse.response().status() == 429) {
+            refusals.count(refuse.response().throttleRule());
+        }
+        flushRefusals();
         return new Checked(verdict, alongside.map(call -> replies.getLast()));
+    }
+
+    /** The instance's 429s, added to the fleet's tally every few seconds: sent, never awaited. */
+    private void flushRefusals() {
+        List<Redis.ScriptCall> calls = refusals.drainIfDue();
+        if (calls.isEmpty()) {
+            return;
+        }
+        try {
+            redis.runScripts(calls).forEach(reply -> reply.exceptionally(failure -> {
+                LOG.log(System.Logger.Level.DEBUG, "a flush of the refusal tally was lost: " + failure);
+                return null;
+            }));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "a flush of the refusal tally was lost: " + e);
+        }
     }
 
     /** Waits (once, whatever the number of calls) until every reply is in or the guard timeout has passed. */

@@ -83,7 +83,7 @@ public final class RequestTelemetry {
                 metrics.add("Latency", Metrics.Unit.MILLISECONDS, Math.round(latencyMs * 1000) / 1000.0, "Route", route);
                 if (status == 429) {
                     metrics.add("Throttled", Metrics.Unit.COUNT, 1, "Route", route,
-                            "Rule", response.refusedBy().or(response::error).orElse("unknown"));
+                            "Rule", response.throttleRule());
                 }
                 Log.Level level = failure != null || status == 500 ? Log.Level.ERROR
                         : status >= 500 ? Log.Level.WARN : Log.Level.INFO;

@@ -45,7 +45,7 @@ class SampleEventsIT {
             "CancelBookingFunction", "HoldExpiryFunction", "SeatAvailabilityFunction", "EnableWaitingRoomFunction", "JoinWaitingRoomFunction",
             "WaitingRoomStatusFunction", "WaitingRoomStatsFunction", "DisableWaitingRoomFunction", "QueuePageFunction",
             "CreatePresaleCodesFunction", "ListPresaleCodesFunction", "RedeemPresaleCodeFunction",
-            "CacheStatsFunction", "RouteNotFoundFunction", "OpenApiFunction", "DocsPageFunction", "DocsAssetFunction",
+            "CacheStatsFunction", "OnSaleFunction", "RouteNotFoundFunction", "OpenApiFunction", "DocsPageFunction", "DocsAssetFunction",
             "RotateTokenKeysFunction");
     /** What each sample answers as it is, on a fresh stack after the samples before it. */
     private static final Map<String, Integer> STATUS = Map.ofEntries(
@@ -55,6 +55,7 @@ class SampleEventsIT {
             Map.entry("EnableWaitingRoomFunction", 200), Map.entry("JoinWaitingRoomFunction", 200),
             Map.entry("WaitingRoomStatusFunction", 401), Map.entry("WaitingRoomStatsFunction", 200),
             Map.entry("DisableWaitingRoomFunction", 200), Map.entry("QueuePageFunction", 200), Map.entry("CacheStatsFunction", 200),
+            Map.entry("OnSaleFunction", 200),
             Map.entry("RouteNotFoundFunction", 405), Map.entry("OpenApiFunction", 200), Map.entry("DocsPageFunction", 200),
             Map.entry("DocsAssetFunction", 200),
             // the redemption sample's code is an example: no such code (made codes are shown once, to their maker)

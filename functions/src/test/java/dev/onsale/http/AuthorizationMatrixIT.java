@@ -76,6 +76,7 @@ class AuthorizationMatrixIT {
                         return who -> post("/api/v1/bookings/" + booking + "/cancel", "");
                     },                                                          401, 200, 404, 404, 401, 401),
             row("GET /api/v1/cache/stats",                                      401, 403, 403, 200, 401, 401),
+            row("GET /api/v1/events/{event_id}/on-sale",                        401, 403, 403, 200, 401, 401),
             row("POST /api/v1/events/{event_id}/waiting-room/enable", f -> {
                         long event = f.newEvent();
                         return who -> post("/api/v1/events/" + event + "/waiting-room/enable?max_concurrent=100", "");
