@@ -47,6 +47,7 @@ public final class ColdStartBenchmark {
     private static final List<String> CHANGE_WHAT_OTHERS_SEE = List.of("EnableWaitingRoomFunction");
 
     public static void main(String[] args) throws Exception {
+        Figures.start("coldstart");
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         String only = args.length > 1 ? args[1] : "all";
         Map<String, List<String>> variants = new LinkedHashMap<>();
@@ -61,7 +62,7 @@ public final class ColdStartBenchmark {
         Path jar = EmbeddedStack.projectFile("functions/target/functions.jar");
         Path runner = ChildJvms.runnerDirectory(ColdStartChild.class, "coldstart-runner");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        System.out.printf("cold start: %d runs per function and option set; jar %s = %.1f MB; %s %s; load before: %s%n",
+        Figures.OUT.printf("cold start: %d runs per function and option set; jar %s = %.1f MB; %s %s; load before: %s%n",
                 runs, jar.getFileName(), Files.size(jar) / 1e6, java, System.getProperty("java.version"), ChildJvms.loadAverage());
 
         try (LocalStack stack = LocalStack.start(LocalStackOptions.builder()
@@ -97,8 +98,8 @@ public final class ColdStartBenchmark {
                     }
                 }
             }
-            System.out.printf("load after: %s%n%n", ChildJvms.loadAverage());
-            System.out.printf("%-28s %-8s %6s %8s %8s | %7s %7s %7s | %7s %7s %5s  %s%n", "function", "options", "answer",
+            Figures.OUT.printf("load after: %s%n%n", ChildJvms.loadAverage());
+            Figures.OUT.printf("%-28s %-8s %6s %8s %8s | %7s %7s %7s | %7s %7s %5s  %s%n", "function", "options", "answer",
                     "median", "p90", "jvm", "init", "invoke", "cpu", "classes", "runs", "event");
             Map<String, List<Double>> medians = new LinkedHashMap<>();
             Map<String, List<Double>> cpus = new LinkedHashMap<>();
@@ -107,18 +108,18 @@ public final class ColdStartBenchmark {
                     List<Sample> all = samples.get(target.id).get(variant);
                     medians.computeIfAbsent(variant, k -> new ArrayList<>()).add(percentile(all, Sample::total, 50));
                     cpus.computeIfAbsent(variant, k -> new ArrayList<>()).add(percentile(all, Sample::cpu, 50));
-                    System.out.printf(Locale.ROOT, "%-28s %-8s %6s %6.0fms %6.0fms | %5.0fms %5.0fms %5.0fms | %5.0fms %7d %5d  %s%n",
+                    Figures.OUT.printf(Locale.ROOT, "%-28s %-8s %6s %6.0fms %6.0fms | %5.0fms %5.0fms %5.0fms | %5.0fms %7d %5d  %s%n",
                             target.id, variant, all.getLast().status,
                             percentile(all, Sample::total, 50), percentile(all, Sample::total, 90),
                             percentile(all, Sample::jvm, 50), percentile(all, Sample::init, 50), percentile(all, Sample::invoke, 50),
                             percentile(all, Sample::cpu, 50), all.getLast().classes, all.size(), target.event.equals("priming") ? "priming request" : Path.of(target.event).getFileName());
                 }
             }
-            System.out.println();
-            medians.forEach((variant, values) -> System.out.printf(Locale.ROOT,
+            Figures.OUT.println();
+            medians.forEach((variant, values) -> Figures.OUT.printf(Locale.ROOT,
                     "%-8s median of the functions' medians %.0f ms, slowest function's median %.0f ms%n", variant,
                     values.stream().sorted().toList().get(values.size() / 2), values.stream().mapToDouble(d -> d).max().orElse(0)));
-            cpus.forEach((variant, values) -> System.out.printf(Locale.ROOT,
+            cpus.forEach((variant, values) -> Figures.OUT.printf(Locale.ROOT,
                     "%-8s CPU time to the first answer, median of the functions' medians %.0f ms%n", variant,
                     values.stream().sorted().toList().get(values.size() / 2)));
         }
@@ -131,7 +132,7 @@ public final class ColdStartBenchmark {
                 new Gateway(stack.gatewayUrl()).post("/api/v1/events", Events.concert("Cold start", 2));
                 return;
             } catch (RuntimeException e) {
-                System.out.println("creating the sample event failed (" + e + "), attempt " + attempt + " of 3");
+                Figures.OUT.println("creating the sample event failed (" + e + "), attempt " + attempt + " of 3");
             }
         }
     }

@@ -58,6 +58,7 @@ public final class EventCreationBenchmark {
     private static final Map<Path, Path> TEMPLATES = new java.util.HashMap<>();
 
     public static void main(String[] args) throws Exception {
+        Figures.start("eventcreation");
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         List<Integer> sizes = Arrays.stream((args.length > 1 ? args[1] : "50000,100000").split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
@@ -75,7 +76,7 @@ public final class EventCreationBenchmark {
         if (jars.isEmpty()) {
             jars.put("current", EmbeddedStack.projectFile("functions/target/functions.jar"));
         }
-        System.out.printf("event creation: %d rounds, sizes %s, jars %s; %d cores, %s %s; %s UTC; load before: %s%n",
+        Figures.OUT.printf("event creation: %d rounds, sizes %s, jars %s; %d cores, %s %s; %s UTC; load before: %s%n",
                 rounds, sizes, jars, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.vendor"),
                 Runtime.version(), Instant.now().truncatedTo(ChronoUnit.SECONDS), ChildJvms.loadAverage());
         List<String> functionOptions = templateJavaOptions();
@@ -89,7 +90,7 @@ public final class EventCreationBenchmark {
                     for (int size : sizes) {
                         Creation creation = create(stack, size);
                         seconds.computeIfAbsent(jar.getKey() + " " + size, k -> new ArrayList<>()).add(creation.seconds);
-                        System.out.printf(Locale.ROOT, "round %d %-8s %,7d seats: %d in %6.2f s, %,d available; load %s -> %s; stack CPU %.1f s (%s)%n",
+                        Figures.OUT.printf(Locale.ROOT, "round %d %-8s %,7d seats: %d in %6.2f s, %,d available; load %s -> %s; stack CPU %.1f s (%s)%n",
                                 round, jar.getKey(), size, creation.status, creation.seconds, creation.available,
                                 creation.loadBefore, creation.loadAfter, creation.stackCpuSeconds,
                                 creation.cpuByPart.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
@@ -98,15 +99,15 @@ public final class EventCreationBenchmark {
                     Alone alone = storeAlone(stack, jar.getValue(), runner, functionOptions, largest);
                     seconds.computeIfAbsent(jar.getKey() + " " + largest + " store alone", k -> new ArrayList<>()).add(alone.seconds);
                     functionCpu.computeIfAbsent(jar.getKey() + " " + largest + " store alone", k -> new ArrayList<>()).add(alone.cpuSeconds);
-                    System.out.printf(Locale.ROOT, "round %d %-8s %,7d seats, the store alone in its own JVM: %6.2f s, its CPU %.1f s%n",
+                    Figures.OUT.printf(Locale.ROOT, "round %d %-8s %,7d seats, the store alone in its own JVM: %6.2f s, its CPU %.1f s%n",
                             round, jar.getKey(), largest, alone.seconds, alone.cpuSeconds);
                 }
             }
         }
-        System.out.printf("load after: %s%n%n", ChildJvms.loadAverage());
-        System.out.println("the store alone ran with " + String.join(" ", functionOptions));
-        seconds.forEach((key, values) -> System.out.printf(Locale.ROOT, "%-30s median %6.2f s  (%s)%n", key, median(values), listed(values)));
-        functionCpu.forEach((key, values) -> System.out.printf(Locale.ROOT, "%-30s median %6.2f s of CPU  (%s)%n", key, median(values), listed(values)));
+        Figures.OUT.printf("load after: %s%n%n", ChildJvms.loadAverage());
+        Figures.OUT.println("the store alone ran with " + String.join(" ", functionOptions));
+        seconds.forEach((key, values) -> Figures.OUT.printf(Locale.ROOT, "%-30s median %6.2f s  (%s)%n", key, median(values), listed(values)));
+        functionCpu.forEach((key, values) -> Figures.OUT.printf(Locale.ROOT, "%-30s median %6.2f s of CPU  (%s)%n", key, median(values), listed(values)));
     }
 
     private static String listed(List<Double> values) {

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class GuardBenchmark {
     public static void main(String[] args) throws Exception {
+        Figures.start("guards");
         String route = args.length > 0 ? args[0] : "seatmap";
         int callers = args.length > 1 ? Integer.parseInt(args[1]) : 256;
         int decisions = args.length > 2 ? Integer.parseInt(args[2]) : 300_000;
@@ -50,11 +51,11 @@ public final class GuardBenchmark {
             long unavailable = Metrics.total("GuardsFailedOpen") + Metrics.total("GuardsFailedClosed");
             Result result = run(runner, route, callers, decisions, fans, "measured");
             long failed = Metrics.total("GuardsFailedOpen") + Metrics.total("GuardsFailedClosed") - unavailable;
-            System.out.printf("guards %s: %d requests in %.2f s with %d callers = %.0f request decisions/s = %.0f guard decisions/s"
+            Figures.OUT.printf("guards %s: %d requests in %.2f s with %d callers = %.0f request decisions/s = %.0f guard decisions/s"
                             + " (%d guards, one script each, per request; %d passed, %d refused, %d Redis timeouts)%n",
                     route, decisions, result.seconds, callers, decisions / result.seconds, decisions * guards.size() / result.seconds,
                     guards.size(), result.passed, decisions - result.passed, failed);
-            System.out.printf("request decision latency: p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
+            Figures.OUT.printf("request decision latency: p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
                     result.latencies.percentileMillis(50), result.latencies.percentileMillis(99), result.latencies.percentileMillis(100));
             redis.close();
         }

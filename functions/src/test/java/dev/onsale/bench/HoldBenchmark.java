@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class HoldBenchmark {
     public static void main(String[] args) throws Exception {
+        Figures.start("holds");
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int holds = args.length > 1 ? Integer.parseInt(args[1]) : 4_000;
         LocalStack stack = EmbeddedStack.get();
@@ -83,12 +84,13 @@ public final class HoldBenchmark {
             for (String operation : List.of("TransactWriteItems", "GetItem", "Query", "BatchGetItem", "PutItem", "UpdateItem")) {
                 perHold.add(operation + " " + String.format("%.2f", calls.count(operation) / (double) holds));
             }
-            System.out.printf("holds: %d in %.2f s with %d threads = %.0f holds/s; failed %d%n",
+            Figures.OUT.printf("holds: %d in %.2f s with %d threads = %.0f holds/s; failed %d%n",
                     holds, seconds, threads, holds / seconds, failed.get());
-            System.out.printf("hold latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+            Figures.OUT.printf("hold latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                     latencies.percentileMillis(50), latencies.percentileMillis(99), latencies.percentileMillis(100));
-            System.out.println("DynamoDB calls per hold: " + String.join(", ", perHold));
+            Figures.OUT.println("DynamoDB calls per hold: " + String.join(", ", perHold));
         } finally {
+            Figures.closeRedis();
             stack.close();
         }
     }

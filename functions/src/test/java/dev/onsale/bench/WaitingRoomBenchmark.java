@@ -43,6 +43,7 @@ public final class WaitingRoomBenchmark {
     private static final int SAMPLE_EVERY = 50;
 
     public static void main(String[] args) throws Exception {
+        Figures.start("waitingroom");
         int fans = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int window = args.length > 2 ? Integer.parseInt(args[2]) : 256;
@@ -59,7 +60,7 @@ public final class WaitingRoomBenchmark {
         WaitingRoomService rooms = new WaitingRoomService(new WaitingRoomStore(redis),
                 new AdmissionTokens(TokenKeyRing.shared(config), Clock.systemUTC()), settings, Clock.systemUTC());
         try {
-            System.out.printf("redis-server %s on %s:%d; %d fans, %d threads x %d in flight%n",
+            Figures.OUT.printf("redis-server %s on %s:%d; %d fans, %d threads x %d in flight%n",
                     info(redis, "server", "redis_version"), stack.redisHost(), stack.redisPort(), fans, threads, window);
 
             // warm-up on another event: class loading, JIT, the script cached by the server
@@ -72,7 +73,7 @@ public final class WaitingRoomBenchmark {
                 rooms.status(WARM_UP_EVENT, warmTokens.get(warmRandom.nextInt(20_000 / SAMPLE_EVERY)), Optional.empty());
             }
             // the same check-ins on a line 50 times shorter: the server's time per call should not grow with the line
-            System.out.printf("poll at 20,000 queued (warm-up), in redis-server: %s%n", serverTime(redis));
+            Figures.OUT.printf("poll at 20,000 queued (warm-up), in redis-server: %s%n", serverTime(redis));
             checkAdmission(rooms, redis, WARM_UP_EVENT, 5_000);
             rooms.disable(WARM_UP_EVENT);
             rooms.disable(EVENT);
@@ -87,13 +88,13 @@ public final class WaitingRoomBenchmark {
             long memoryAfter = usedMemory(redis);
 
             WaitingRoomService.Stats stats = rooms.stats(EVENT);
-            System.out.printf("joins: %,d in %.2f s = %,.0f joins/s; failed %d; queue_size %,d%n",
+            Figures.OUT.printf("joins: %,d in %.2f s = %,.0f joins/s; failed %d; queue_size %,d%n",
                     fans, seconds, fans / seconds, failed, stats.queueSize());
-            System.out.printf("redis memory: used_memory %,d -> %,d bytes = %.1f bytes per queued fan%n",
+            Figures.OUT.printf("redis memory: used_memory %,d -> %,d bytes = %.1f bytes per queued fan%n",
                     memoryBefore, memoryAfter, (memoryAfter - memoryBefore) / (double) fans);
             for (String key : List.of("queue", "places", "status", "config")) {
                 String name = "waiting_room:" + key + ":{event:" + EVENT + "}";
-                System.out.printf("  MEMORY USAGE %-38s %,d bytes%n", name, redis.sync().memoryUsage(name));
+                Figures.OUT.printf("  MEMORY USAGE %-38s %,d bytes%n", name, redis.sync().memoryUsage(name));
             }
 
             // check-ins of fans all along the line, one at a time: the latency one Lambda sees
@@ -111,10 +112,10 @@ public final class WaitingRoomBenchmark {
                     admitted++;
                 }
             }
-            System.out.printf("poll (status) at %,d queued: p50 %.3f ms, p99 %.3f ms, max %.3f ms over %,d polls (%d admitted)%n",
+            Figures.OUT.printf("poll (status) at %,d queued: p50 %.3f ms, p99 %.3f ms, max %.3f ms over %,d polls (%d admitted)%n",
                     fans, pollLatency.percentileMillis(50), pollLatency.percentileMillis(99), pollLatency.percentileMillis(100),
                     polls, admitted);
-            System.out.printf("  in redis-server: %s%n", serverTime(redis));
+            Figures.OUT.printf("  in redis-server: %s%n", serverTime(redis));
 
             // a late joiner at the back of a million, and the guard's one call, one at a time
             redis.sync().configResetstat();
@@ -124,14 +125,14 @@ public final class WaitingRoomBenchmark {
                 rooms.join(EVENT, "late-" + i);
                 joinLatency.record(System.nanoTime() - began);
             }
-            System.out.printf("join at %,d queued: p50 %.3f ms, p99 %.3f ms%n",
+            Figures.OUT.printf("join at %,d queued: p50 %.3f ms, p99 %.3f ms%n",
                     fans, joinLatency.percentileMillis(50), joinLatency.percentileMillis(99));
-            System.out.printf("  in redis-server: %s%n", serverTime(redis));
+            Figures.OUT.printf("  in redis-server: %s%n", serverTime(redis));
             redis.sync().configResetstat();
             Latencies guardLatency = checkAdmission(rooms, redis, EVENT, 5_000);
-            System.out.printf("admission guard (verify + one script call) at %,d queued: p50 %.3f ms, p99 %.3f ms%n",
+            Figures.OUT.printf("admission guard (verify + one script call) at %,d queued: p50 %.3f ms, p99 %.3f ms%n",
                     fans, guardLatency.percentileMillis(50), guardLatency.percentileMillis(99));
-            System.out.printf("  in redis-server: %s%n", serverTime(redis));
+            Figures.OUT.printf("  in redis-server: %s%n", serverTime(redis));
 
             pollsFromManyInstances(redis, config, settings, sampled, fans, threads);
             preQueue(redis, rooms, config, settings, fans, threads, window);
@@ -140,8 +141,9 @@ public final class WaitingRoomBenchmark {
             rooms.disable(WARM_UP_EVENT);
             rooms.disable(PRE_QUEUE_EVENT);
             Thread.sleep(1_000);
-            System.out.printf("after deleting the event's keys: used_memory %,d bytes%n", usedMemory(redis));
+            Figures.OUT.printf("after deleting the event's keys: used_memory %,d bytes%n", usedMemory(redis));
             redis.close();
+            Figures.closeRedis();
             stack.close();
         }
     }
@@ -183,11 +185,11 @@ public final class WaitingRoomBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         long scripts = commandCalls(redis, true);
         long commands = commandCalls(redis, false);
-        System.out.printf("polls from %d instances at %,d queued: %,d polls in %.1f s = %,.0f polls/s (%d admitted)%n",
+        Figures.OUT.printf("polls from %d instances at %,d queued: %,d polls in %.1f s = %,.0f polls/s (%d admitted)%n",
                 INSTANCES, fans, polls.sum(), seconds, polls.sum() / seconds, admitted.sum());
-        System.out.printf("  Redis script calls: %,d = %.5f per poll, %.1f per second (%d instances x 1/s + admissions bound it)%n",
+        Figures.OUT.printf("  Redis script calls: %,d = %.5f per poll, %.1f per second (%d instances x 1/s + admissions bound it)%n",
                 scripts, scripts / (double) polls.sum(), scripts / seconds, INSTANCES);
-        System.out.printf("  Redis commands (with those the scripts ran): %,d = %.5f per poll%n", commands, commands / (double) polls.sum());
+        Figures.OUT.printf("  Redis commands (with those the scripts ran): %,d = %.5f per poll%n", commands, commands / (double) polls.sum());
     }
 
     /**
@@ -205,7 +207,7 @@ public final class WaitingRoomBenchmark {
         int failed = join(rooms, PRE_QUEUE_EVENT, "pre-", fans, threads, window, sampled);
         double seconds = (System.nanoTime() - start) / 1e9;
         long memoryAfter = usedMemory(redis);
-        System.out.printf("pre-queue joins: %,d in %.2f s = %,.0f joins/s; failed %d; %.1f bytes per pre-queued fan (lottery key included)%n",
+        Figures.OUT.printf("pre-queue joins: %,d in %.2f s = %,.0f joins/s; failed %d; %.1f bytes per pre-queued fan (lottery key included)%n",
                 fans, seconds, fans / seconds, failed, (memoryAfter - memoryBefore) / (double) fans);
         // the sale opens in 2 s (enabling again before the opening only moves it)
         java.time.Instant opens = java.time.Instant.now().plusSeconds(2);
@@ -230,12 +232,12 @@ public final class WaitingRoomBenchmark {
                 admitted++;
             }
         }
-        System.out.printf("opening a pre-queue of %,d: nothing to shuffle; the first check-in (the door's first reading, the"
+        Figures.OUT.printf("opening a pre-queue of %,d: nothing to shuffle; the first check-in (the door's first reading, the"
                 + " pre-queue closed) %.2f ms (%s)%n", fans, firstMillis, firstStandings.getClass().getSimpleName());
-        System.out.printf("  first check-ins of pre-queued fans (each ranks its lottery key): p50 %.3f ms, p99 %.3f ms, max %.3f ms"
+        Figures.OUT.printf("  first check-ins of pre-queued fans (each ranks its lottery key): p50 %.3f ms, p99 %.3f ms, max %.3f ms"
                 + " over 20,000 (%d admitted)%n", drawn.percentileMillis(50), drawn.percentileMillis(99), drawn.percentileMillis(100), admitted);
-        System.out.printf("  in redis-server: %s%n", serverTime(redis));
-        System.out.printf("  MEMORY USAGE waiting_room:lottery:{event:%d} %,d bytes%n", PRE_QUEUE_EVENT,
+        Figures.OUT.printf("  in redis-server: %s%n", serverTime(redis));
+        Figures.OUT.printf("  MEMORY USAGE waiting_room:lottery:{event:%d} %,d bytes%n", PRE_QUEUE_EVENT,
                 redis.sync().memoryUsage("waiting_room:lottery:{event:" + PRE_QUEUE_EVENT + "}"));
     }
 
