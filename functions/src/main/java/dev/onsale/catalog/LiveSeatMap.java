@@ -69,11 +69,11 @@ public final class LiveSeatMap {
     /** The read; a missing map elects this caller (with {@code token}) to rebuild it, for at most {@code lockFor}. */
     public Read read(long eventId, String knownVersion, String token, Duration lockFor) {
         Redis.ScriptCall call = readCall(eventId, knownVersion, token, lockFor, true);
-        return parse(call.script().run(redis.sync(), call.output(), call.keys(), call.args()));
+        return parse(call.run(redis));
     }
 
     private static Redis.ScriptCall readCall(long eventId, String knownVersion, String token, Duration lockFor, boolean mayLock) {
-        return new Redis.ScriptCall(READ, ScriptOutputType.MULTI,
+        return new Redis.ScriptCall(READ, Redis.Reply.LIST,
                 new String[] {CatalogKeys.seatMap(eventId), CatalogKeys.seatStates(eventId), CatalogKeys.liveHolds(eventId),
                         CatalogKeys.seatMapRebuild(eventId)},
                 new String[] {knownVersion, token, Long.toString(lockFor.toMillis()), Integer.toString(LAPSES_PER_READ),
@@ -109,7 +109,7 @@ public final class LiveSeatMap {
             args.add(Long.toString(change.status() == SeatStatus.HELD ? change.holdExpiresAtMillis() : 0));
         }
         List<Redis.ScriptCall> calls = new ArrayList<>(argsByEvent.size());
-        argsByEvent.forEach((eventId, args) -> calls.add(new Redis.ScriptCall(APPLY, ScriptOutputType.INTEGER,
+        argsByEvent.forEach((eventId, args) -> calls.add(new Redis.ScriptCall(APPLY, Redis.Reply.INTEGER,
                 new String[] {CatalogKeys.seatMap(eventId), CatalogKeys.seatStates(eventId), CatalogKeys.seatVersions(eventId),
                         CatalogKeys.liveHolds(eventId)},
                 args.toArray(String[]::new))));

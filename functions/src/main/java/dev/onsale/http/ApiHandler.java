@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.onsale.platform.Redis;
 import dev.onsale.platform.SnapStart;
-import io.lettuce.core.RedisException;
 import java.util.Optional;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -72,7 +71,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
     private static boolean isPassingOverload(RuntimeException e) {
         return e instanceof AwsServiceException aws && aws.isThrottlingException()
                 || e instanceof SdkClientException
-                || e instanceof RedisException;
+                || Redis.isUnavailable(e);
     }
 
     private ApiResponse answer(ApiRequest request) {

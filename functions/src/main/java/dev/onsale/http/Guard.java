@@ -1,6 +1,6 @@
 package dev.onsale.http;
 
-import io.lettuce.core.ScriptOutputType;
+import dev.onsale.platform.Redis;
 import dev.onsale.platform.RedisScript;
 import java.util.Map;
 import java.util.Optional;
@@ -37,10 +37,6 @@ public interface Guard {
         }
     }
 
-    /** One script call: run by SHA, with the script itself sent when the server does not know it. */
-    record RedisCall(RedisScript script, ScriptOutputType output, String[] keys, String[] args) {
-    }
-
     /** The outcome of a guard. */
     sealed interface Verdict {
         /** Go on; {@code headers} are added to the route's answer (e.g. RateLimit headers). */
@@ -54,7 +50,7 @@ public interface Guard {
     }
 
     /** The Redis call this guard needs for this request, or empty when it decides without Redis. */
-    Optional<RedisCall> prepare(Request request);
+    Optional<Redis.ScriptCall> prepare(Request request);
 
     /** The decision, given the reply to the call it prepared (null when it prepared none). */
     Verdict decide(Request request, Object reply);
@@ -63,7 +59,7 @@ public interface Guard {
     Verdict whenRedisUnavailable(Request request);
 
     /** A call to make once the route has answered {@code answer} after this guard let it pass; empty for most answers. */
-    default Optional<RedisCall> afterAnswer(Request request, ApiResponse answer) {
+    default Optional<Redis.ScriptCall> afterAnswer(Request request, ApiResponse answer) {
         return Optional.empty();
     }
 }

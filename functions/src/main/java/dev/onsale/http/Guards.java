@@ -77,11 +77,11 @@ public final class Guards {
         if (guards.isEmpty()) {
             return new Checked(Guard.Verdict.Pass.PLAIN, Optional.empty());
         }
-        List<Optional<Guard.RedisCall>> calls = new ArrayList<>(guards.size() + 1);
+        List<Optional<Redis.ScriptCall>> calls = new ArrayList<>(guards.size() + 1);
         for (Guard guard : guards) {
             calls.add(guard.prepare(request));
         }
-        alongside.ifPresent(call -> calls.add(Optional.of(new Guard.RedisCall(call.script(), call.output(), call.keys(), call.args()))));
+        alongside.ifPresent(call -> calls.add(Optional.of(call)));
         List<CompletableFuture<Object>> replies = send(calls);
         awaitAll(replies);
         List<Guard.Verdict> verdicts = new ArrayList<>(guards.size());
@@ -149,10 +149,10 @@ public final class Guards {
         if (guards.isEmpty()) {
             return;
         }
-        List<Optional<Guard.RedisCall>> calls = new ArrayList<>(guards.size());
+        List<Optional<Redis.ScriptCall>> calls = new ArrayList<>(guards.size());
         boolean any = false;
         for (Guard guard : guards) {
-            Optional<Guard.RedisCall> call = guard.afterAnswer(request, answer);
+            Optional<Redis.ScriptCall> call = guard.afterAnswer(request, answer);
             any |= call.isPresent();
             calls.add(call);
         }
@@ -177,10 +177,10 @@ public final class Guards {
     }
 
     /** Sends every call in one write before awaiting any; a null entry where a guard asked for none. */
-    private List<CompletableFuture<Object>> send(List<Optional<Guard.RedisCall>> calls) {
+    private List<CompletableFuture<Object>> send(List<Optional<Redis.ScriptCall>> calls) {
         List<Redis.ScriptCall> scripts = new ArrayList<>(calls.size());
-        for (Optional<Guard.RedisCall> call : calls) {
-            call.ifPresent(c -> scripts.add(new Redis.ScriptCall(c.script(), c.output(), c.keys(), c.args())));
+        for (Optional<Redis.ScriptCall> call : calls) {
+            call.ifPresent(scripts::add);
         }
         List<CompletableFuture<Object>> sent;
         try {
@@ -190,7 +190,7 @@ public final class Guards {
         }
         List<CompletableFuture<Object>> replies = new ArrayList<>(calls.size());
         int next = 0;
-        for (Optional<Guard.RedisCall> call : calls) {
+        for (Optional<Redis.ScriptCall> call : calls) {
             replies.add(call.isPresent() ? sent.get(next++) : null);
         }
         return replies;

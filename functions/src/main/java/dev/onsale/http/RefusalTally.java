@@ -2,8 +2,6 @@ package dev.onsale.http;
 
 import dev.onsale.platform.Redis;
 import dev.onsale.platform.RedisScript;
-import io.lettuce.core.RedisException;
-import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +77,7 @@ public final class RefusalTally {
                 args.add(rule);
                 args.add(Long.toString(count.sum()));
             });
-            calls.add(new Redis.ScriptCall(ADD, ScriptOutputType.INTEGER, new String[] {key(minute)}, args.toArray(String[]::new)));
+            calls.add(new Redis.ScriptCall(ADD, Redis.Reply.INTEGER, new String[] {key(minute)}, args.toArray(String[]::new)));
         }
         return calls;
     }
@@ -106,10 +104,10 @@ public final class RefusalTally {
                 tally.add(new Minute(current - minutes + 1 + i, byRule));
             }
         } catch (ExecutionException | TimeoutException e) {
-            throw new RedisException("the refusal tally could not be read", e);
+            throw Redis.unavailable("the refusal tally could not be read", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RedisException("interrupted reading the refusal tally", e);
+            throw Redis.unavailable("interrupted reading the refusal tally", e);
         }
         return tally;
     }

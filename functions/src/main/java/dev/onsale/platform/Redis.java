@@ -15,6 +15,7 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.RedisCommand;
@@ -71,8 +72,36 @@ public final class Redis {
         return connected().async();
     }
 
-    /** One script call: which script, how to read its reply, its keys and arguments. */
-    public record ScriptCall(RedisScript script, ScriptOutputType output, String[] keys, String[] args) {
+    /** Whether {@code e} is Redis not answering (a timeout, a lost connection, a refused command): an overload that passes. */
+    public static boolean isUnavailable(Throwable e) {
+        return e instanceof RedisException;
+    }
+
+    /** The failure a read of several replies reports when one did not come in time, as Redis's own failures are. */
+    public static RuntimeException unavailable(String what, Throwable cause) {
+        return new RedisException(what, cause);
+    }
+
+    /** How a script's reply is read: an integer, a list (of strings and integers), or one bulk string. */
+    public enum Reply {
+        INTEGER(ScriptOutputType.INTEGER), LIST(ScriptOutputType.MULTI), VALUE(ScriptOutputType.VALUE);
+
+        final ScriptOutputType type;
+
+        Reply(ScriptOutputType type) {
+            this.type = type;
+        }
+    }
+
+    /**
+     * One script call: which script, how to read its reply, its keys and arguments. Guards and stores describe their
+     * calls with it, so that the code above the platform names no Redis client's types.
+     */
+    public record ScriptCall(RedisScript script, Reply reply, String[] keys, String[] args) {
+        /** Runs it now, on its own (by SHA, the script itself on NOSCRIPT), and waits for the reply. */
+        public <T> T run(Redis redis) {
+            return script.run(redis.sync(), reply.type, keys, args);
+        }
     }
 
     /**
@@ -85,10 +114,10 @@ public final class Redis {
         List<RedisCommand<String, String, ?>> commands = new ArrayList<>(calls.size());
         List<CompletableFuture<Object>> replies = new ArrayList<>(calls.size());
         for (ScriptCall call : calls) {
-            AsyncCommand<String, String, Object> command = call.script().evalshaCommand(call.output(), call.keys(), call.args());
+            AsyncCommand<String, String, Object> command = call.script().evalshaCommand(call.reply().type, call.keys(), call.args());
             commands.add(command);
             replies.add(command.exceptionallyCompose(failure -> RedisScript.isNoScript(failure)
-                    ? current.async().eval(call.script().source(), call.output(), call.keys(), call.args()).toCompletableFuture()
+                    ? current.async().eval(call.script().source(), call.reply().type, call.keys(), call.args()).toCompletableFuture()
                     : CompletableFuture.failedFuture(RedisScript.cause(failure))));
         }
         current.connection().dispatch(commands);

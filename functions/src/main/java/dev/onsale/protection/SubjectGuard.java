@@ -1,10 +1,10 @@
 package dev.onsale.protection;
 
+import dev.onsale.platform.Redis;
 import dev.onsale.http.ApiResponse;
 import dev.onsale.http.Guard;
 import dev.onsale.platform.Metrics;
 import dev.onsale.platform.RedisScript;
-import io.lettuce.core.ScriptOutputType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -141,11 +141,11 @@ public final class SubjectGuard implements Guard {
     }
 
     @Override
-    public Optional<RedisCall> prepare(Request request) {
+    public Optional<Redis.ScriptCall> prepare(Request request) {
         if (inInstance != null) {
             return Optional.empty();
         }
-        return idOf(request).map(id -> new RedisCall(script, ScriptOutputType.MULTI, keys(id), NO_ARGUMENTS));
+        return idOf(request).map(id -> new Redis.ScriptCall(script, Redis.Reply.LIST, keys(id), NO_ARGUMENTS));
     }
 
     String[] keys(String id) {
@@ -242,12 +242,12 @@ public final class SubjectGuard implements Guard {
     }
 
     @Override
-    public Optional<RedisCall> afterAnswer(Request request, ApiResponse answer) {
+    public Optional<Redis.ScriptCall> afterAnswer(Request request, ApiResponse answer) {
         if (answerCount.isEmpty() || !answerCount.get().counts().test(answer)) {
             return Optional.empty();
         }
         Tripwire tripwire = answerCount.get().tripwire();
-        return idOf(request).map(id -> new RedisCall(COUNT, ScriptOutputType.INTEGER,
+        return idOf(request).map(id -> new Redis.ScriptCall(COUNT, Redis.Reply.INTEGER,
                 new String[] {ProtectionKeys.antibot(tripwire.counter(), id)}, new String[] {Long.toString(tripwire.span().toMillis())}));
     }
 }

@@ -1,5 +1,6 @@
 package dev.onsale.waitingroom;
 
+import dev.onsale.platform.Redis;
 import dev.onsale.http.ApiResponse;
 import dev.onsale.http.Guard;
 import dev.onsale.platform.Config;
@@ -62,7 +63,7 @@ public final class AdmissionGuard implements Guard {
     }
 
     @Override
-    public Optional<RedisCall> prepare(Request request) {
+    public Optional<Redis.ScriptCall> prepare(Request request) {
         OptionalLong eventId = eventOf.apply(request);
         if (eventId.isEmpty()) {
             return Optional.empty();

@@ -163,8 +163,8 @@ public final class WaitingRoomStore {
     }
 
     /** The admission guard's one call: {@code userId} and {@code ticket} of a verified access token, or "" and 0. */
-    Guard.RedisCall admissionCheck(long eventId, String userId, long ticket) {
-        return new Guard.RedisCall(CHECK, ScriptOutputType.VALUE,
+    Redis.ScriptCall admissionCheck(long eventId, String userId, long ticket) {
+        return new Redis.ScriptCall(CHECK, Redis.Reply.VALUE,
                 new String[] {WaitingRoomKeys.config(eventId), WaitingRoomKeys.queue(eventId), WaitingRoomKeys.active(eventId)},
                 new String[] {userId, Long.toString(ticket)});
     }

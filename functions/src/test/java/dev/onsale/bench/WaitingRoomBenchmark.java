@@ -261,8 +261,8 @@ public final class WaitingRoomBenchmark {
             Guard.Request request = new Guard.Request("GET /api/v1/events/{event_id}/seats", Optional.of("late-" + i), "127.0.0.1",
                     Map.of("event_id", Long.toString(eventId)), Map.of(), Map.of());
             long began = System.nanoTime();
-            Guard.RedisCall call = guard.prepare(request).orElseThrow();
-            Object reply = call.script().run(redis.sync(), call.output(), call.keys(), call.args());
+            Redis.ScriptCall call = guard.prepare(request).orElseThrow();
+            Object reply = call.run(redis);
             guard.decide(request, reply);
             latencies.record(System.nanoTime() - began);
         }

@@ -1,5 +1,6 @@
 package dev.onsale.http;
 
+import dev.onsale.platform.Redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -17,7 +18,7 @@ class GuardsTest {
     /** A guard that needs no Redis call and always answers {@code verdict}. */
     private record Fixed(Guard.Verdict verdict) implements Guard {
         @Override
-        public Optional<RedisCall> prepare(Request request) {
+        public Optional<Redis.ScriptCall> prepare(Request request) {
             return Optional.empty();
         }
 

@@ -1,5 +1,6 @@
 package dev.onsale.protection;
 
+import dev.onsale.platform.Redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -27,18 +28,18 @@ class SubjectGuardTest {
 
     @Test
     void aUsersKeysAreTheOldSystemsNamesHashTaggedIntoOneSlot() {
-        Guard.RedisCall call = user.prepare(request("1", "127.0.0.1")).orElseThrow();
+        Redis.ScriptCall call = user.prepare(request("1", "127.0.0.1")).orElseThrow();
         assertEquals(List.of("antibot:block:user:{1}", "antibot:strikes:user:{1}", "LIMITER:user:{1}:seatmap",
                 "antibot:seat_check:minute:user:{1}", "antibot:seat_check:hour:user:{1}"), List.of(call.keys()));
         assertEquals(1, Arrays.stream(call.keys()).mapToInt(SlotHash::getSlot).distinct().count());
-        Guard.RedisCall address = ip.prepare(request("1", "127.0.0.1")).orElseThrow();
+        Redis.ScriptCall address = ip.prepare(request("1", "127.0.0.1")).orElseThrow();
         assertEquals(List.of("LIMITER:ip:{127.0.0.1}:seatmap"), List.of(address.keys()));
         assertNotEquals(SlotHash.getSlot(call.keys()[0]), SlotHash.getSlot(address.keys()[0]), "the address is a second slot");
     }
 
     @Test
     void theSettingsGoIntoTheScriptSoCallsCarryOnlyKeys() {
-        Guard.RedisCall call = user.prepare(request("1", "127.0.0.1")).orElseThrow();
+        Redis.ScriptCall call = user.prepare(request("1", "127.0.0.1")).orElseThrow();
         assertEquals(0, call.args().length);
         assertEquals("local S = {blockable = true, cooling = {60000, 3600000, 86400000}, limits = {{3000000, 60000000}, }, "
                         + "rules = {{'seat_check', 'count', 30, 60000}, {'seat_check', 'count', 600, 3600000}, }}\n",
@@ -46,7 +47,7 @@ class SubjectGuardTest {
                         List.of(new Tripwire(BotRule.SEAT_CHECKS, "seat_check:minute", Tripwire.Kind.COUNT, 30, java.time.Duration.ofMinutes(1)),
                                 new Tripwire(BotRule.SEAT_CHECKS, "seat_check:hour", Tripwire.Kind.COUNT, 600, java.time.Duration.ofHours(1))),
                         new CoolingOff(java.time.Duration.ofMinutes(1), java.time.Duration.ofHours(1), java.time.Duration.ofDays(1))));
-        Guard.RedisCall address = ip.prepare(request("1", "127.0.0.1")).orElseThrow();
+        Redis.ScriptCall address = ip.prepare(request("1", "127.0.0.1")).orElseThrow();
         assertNotEquals(call.script().sha(), address.script().sha(), "each settings is its own script");
         assertEquals(call.script().sha(), ((SubjectGuard) new TestSettings().protection().seatMap().getFirst())
                 .prepare(request("2", "127.0.0.1")).orElseThrow().script().sha(), "the same settings, the same script");
@@ -107,7 +108,7 @@ class SubjectGuardTest {
         Guard hold = new TestSettings().protection().createBooking(CreateBookingHandler::isFailedHold).getFirst();
         assertTrue(hold.afterAnswer(request("1", "x"), ApiResponse.json(201, Map.of())).isEmpty());
         assertTrue(hold.afterAnswer(request("1", "x"), ApiResponse.error(409, "hold_limit_reached", "")).isEmpty());
-        Guard.RedisCall count = hold.afterAnswer(request("1", "x"), ApiResponse.error(409, "seats_unavailable", "")).orElseThrow();
+        Redis.ScriptCall count = hold.afterAnswer(request("1", "x"), ApiResponse.error(409, "seats_unavailable", "")).orElseThrow();
         assertEquals(List.of("antibot:failed_holds:user:{1}"), List.of(count.keys()));
         assertEquals(List.of("600000"), List.of(count.args()));
         assertTrue(user.afterAnswer(request("1", "x"), ApiResponse.error(409, "seats_unavailable", "")).isEmpty());

@@ -149,7 +149,7 @@ class AdmissionGuardIT {
         long eventId = Rooms.newEventId();
         String token = roomWithOneAdmitted(eventId);
         for (String presented : new String[] {token, null, "garbage"}) {
-            Guard.RedisCall call = browsing.prepare(Rooms.request(eventId, "in", presented)).orElseThrow();
+            Redis.ScriptCall call = browsing.prepare(Rooms.request(eventId, "in", presented)).orElseThrow();
             int slot = SlotHash.getSlot("{event:" + eventId + "}");
             assertTrue(Arrays.stream(call.keys()).allMatch(key -> SlotHash.getSlot(key) == slot), Arrays.toString(call.keys()));
         }

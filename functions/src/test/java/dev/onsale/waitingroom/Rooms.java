@@ -75,13 +75,13 @@ final class Rooms {
 
     /** What a guard runner does for one guard: its one call (if any), then its decision. */
     static Guard.Verdict run(Guard guard, Guard.Request request, Redis redis) {
-        Optional<Guard.RedisCall> call = guard.prepare(request);
+        Optional<Redis.ScriptCall> call = guard.prepare(request);
         if (call.isEmpty()) {
             return guard.decide(request, null);
         }
         Object reply;
         try {
-            reply = call.get().script().run(redis.sync(), call.get().output(), call.get().keys(), call.get().args());
+            reply = call.get().run(redis);
         } catch (RedisException e) {
             return guard.whenRedisUnavailable(request);
         }
