@@ -8,6 +8,7 @@ import dev.onsale.platform.AwsClients;
 import dev.onsale.platform.Config;
 import dev.onsale.platform.Json;
 import dev.onsale.platform.Randomness;
+import dev.onsale.platform.Redis;
 import dev.onsale.platform.WriteRetries;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -120,13 +121,18 @@ public final class BookingService {
     }
 
     public static BookingService create(Config config) {
+        return create(config, WaitingRoomService.create(config));
+    }
+
+    /** The service with the function's one waiting-room service, which its catalog shares. */
+    public static BookingService create(Config config, WaitingRoomService rooms) {
         var dynamo = AwsClients.dynamoDb(config);
         return new BookingService(
                 new BookingStore(dynamo, config.bookingsTable(), config.seatsTable(), config.idempotencyTable()),
-                CatalogService.create(config),
+                CatalogService.create(config, Redis.shared(config.redis()), rooms),
                 new HoldExpiryQueue(AwsClients.sqs(config), config.holdExpiryQueueUrl()),
                 SimulatedPayments.of(config), Clock.systemUTC(), Randomness.shared(), Settings.of(config),
-                WaitingRoomService.create(config)::endSession);
+                rooms::endSession);
     }
 
     /** What a hold came to. */

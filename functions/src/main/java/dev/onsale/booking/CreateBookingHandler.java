@@ -38,7 +38,7 @@ public final class CreateBookingHandler extends ApiHandler {
     }
 
     private CreateBookingHandler(Config config, WaitingRoomService room) {
-        this(BookingService.create(config),
+        this(BookingService.create(config, room),
                 Guards.of(config, Stream.concat(
                         SurgeProtection.of(config).createBooking(CreateBookingHandler::isFailedHold).stream(),
                         Stream.of(room.admissionGuard(AdmissionGuard.WhenRedisUnavailable.REFUSE, HoldRequest::eventOf))).toList()),

@@ -87,10 +87,14 @@ public final class CatalogService {
 
     /** The service on the table of {@code config} and the given Redis connection. */
     public static CatalogService create(Config config, Redis redis) {
+        return create(config, redis, WaitingRoomService.create(config, redis));
+    }
+
+    /** The same with the function's one waiting-room service (a function builds each service once). */
+    public static CatalogService create(Config config, Redis redis, WaitingRoomService rooms) {
         return new CatalogService(
                 new CatalogStore(AwsClients.dynamoDb(config), config.eventsTable(), config.seatsTable()),
-                new LiveSeatMap(redis), new EventCache(redis), WaitingRoomService.create(config, redis),
-                Clock.systemUTC(), Settings.of(config));
+                new LiveSeatMap(redis), new EventCache(redis), rooms, Clock.systemUTC(), Settings.of(config));
     }
 
     /** What creating an event came to. */

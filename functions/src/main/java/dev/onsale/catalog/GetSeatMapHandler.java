@@ -33,9 +33,13 @@ public final class GetSeatMapHandler extends ApiHandler {
     }
 
     private GetSeatMapHandler(Config config) {
-        this(CatalogService.create(config), Guards.of(config, Stream.concat(
+        this(config, Redis.shared(config.redis()), WaitingRoomService.create(config));
+    }
+
+    private GetSeatMapHandler(Config config, Redis redis, WaitingRoomService rooms) {
+        this(CatalogService.create(config, redis, rooms), Guards.of(config, Stream.concat(
                 SurgeProtection.of(config).seatMap().stream(),
-                Stream.of(WaitingRoomService.create(config).admissionGuard(AdmissionGuard.WhenRedisUnavailable.PASS))).toList()),
+                Stream.of(rooms.admissionGuard(AdmissionGuard.WhenRedisUnavailable.PASS))).toList()),
                 config.admins());
         Dependency.prepareInBackground(config, Dependency.REDIS, Dependency.DYNAMODB);
     }

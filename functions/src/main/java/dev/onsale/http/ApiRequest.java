@@ -36,6 +36,10 @@ public final class ApiRequest {
     private final Caller.AdminRule admins;
     private Caller caller;
     private CompletableFuture<Object> readAhead;
+    /** The body as last read, by type: a guard and the handler read it once between them. */
+    private Class<?> bodyType;
+    private Object body;
+    private ApiException bodyRefused;
 
     public ApiRequest(APIGatewayV2HTTPEvent event, Caller.AdminRule admins) {
         this.event = event;
@@ -76,7 +80,7 @@ public final class ApiRequest {
     public Guard.Request forGuards() {
         return new Guard.Request(routeKey(), caller().userId(), sourceIp(),
                 orEmpty(event.getPathParameters()), orEmpty(event.getHeaders()), orEmpty(event.getQueryStringParameters()),
-                bodyForGuards());
+                bodyForGuards(), this::acceptedBody);
     }
 
     /**
@@ -84,11 +88,22 @@ public final class ApiRequest {
      * when the route will refuse the body (so a guard that routes by the body can leave that refusal to it).
      */
     public static <T> Optional<T> bodyOf(Guard.Request request, Class<T> type) {
+        if (request.bodyReader() != null) {
+            return request.bodyReader().as(type);
+        }
         APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
         event.setHeaders(request.headers());
         event.setBody(request.body());
         try {
             return Optional.of(new ApiRequest(event, Caller.AdminRule.NOBODY).body(type));
+        } catch (ApiException refused) {
+            return Optional.empty();
+        }
+    }
+
+    private <T> Optional<T> acceptedBody(Class<T> type) {
+        try {
+            return Optional.of(body(type));
         } catch (ApiException refused) {
             return Optional.empty();
         }
@@ -187,6 +202,25 @@ public final class ApiRequest {
      * Unicode (an unpaired surrogate), 422 when it is JSON of the wrong shape.
      */
     public <T> T body(Class<T> type) {
+        if (type == bodyType) {
+            if (bodyRefused != null) {
+                throw bodyRefused;
+            }
+            return type.cast(body);
+        }
+        bodyType = type;
+        try {
+            body = readBody(type);
+            bodyRefused = null;
+            return type.cast(body);
+        } catch (ApiException refused) {
+            body = null;
+            bodyRefused = refused;
+            throw refused;
+        }
+    }
+
+    private <T> T readBody(Class<T> type) {
         Optional<String> contentType = header("content-type");
         if (contentType.isPresent()) {
             requireJsonMediaType(contentType.get());

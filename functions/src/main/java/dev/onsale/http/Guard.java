@@ -25,16 +25,29 @@ public interface Guard {
      * What a guard may know of a request: never API Gateway's types, never a header a client can forge as identity.
      * {@code userId} is the authorizer's {@code sub}; {@code sourceIp} is API Gateway's {@code requestContext.http.sourceIp}
      * (empty only for hand-built events); {@code body} is the body as text, for a guard that finds its
-     * subject there (the booking route names its event in the body).
+     * subject there (the booking route names its event in the body); {@code bodyReader}, when the request came from
+     * the route's own {@link ApiRequest}, reads it as the route does, once for both ({@link ApiRequest#bodyOf}).
      */
     record Request(String route, Optional<String> userId, String sourceIp, Map<String, String> pathParameters,
-                   Map<String, String> headers, Map<String, String> query, String body) {
+                   Map<String, String> headers, Map<String, String> query, String body, BodyReader bodyReader) {
+
+        /** A request built by hand (tests): its body is read from the text. */
+        public Request(String route, Optional<String> userId, String sourceIp, Map<String, String> pathParameters,
+                       Map<String, String> headers, Map<String, String> query, String body) {
+            this(route, userId, sourceIp, pathParameters, headers, query, body, null);
+        }
 
         /** A request without a body (most guarded routes take none). */
         public Request(String route, Optional<String> userId, String sourceIp, Map<String, String> pathParameters,
                        Map<String, String> headers, Map<String, String> query) {
             this(route, userId, sourceIp, pathParameters, headers, query, "");
         }
+    }
+
+    /** The route's body as a type, read the route's way; empty when the route will refuse it. */
+    @FunctionalInterface
+    interface BodyReader {
+        <T> Optional<T> as(Class<T> type);
     }
 
     /** The outcome of a guard. */

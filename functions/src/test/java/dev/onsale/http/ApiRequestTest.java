@@ -1,6 +1,8 @@
 package dev.onsale.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -39,6 +41,22 @@ class ApiRequestTest {
                 .withHeaders(Map.of("content-type", "application/json"))
                 .withBody("{\"name\":\"x\",\"count\":3}"));
         assertEquals(new Body("x", 3), request.body(Body.class));
+    }
+
+    @Test
+    void aGuardAndTheHandlerReadTheBodyOnceBetweenThem() {
+        ApiRequest request = request(APIGatewayV2HTTPEvent.builder()
+                .withHeaders(Map.of("content-type", "application/json"))
+                .withBody("{\"name\":\"x\",\"count\":3}"));
+        Body seenByTheGuard = ApiRequest.bodyOf(request.forGuards(), Body.class).orElseThrow();
+        assertSame(seenByTheGuard, request.body(Body.class), "the handler gets the body the guard's read made");
+
+        ApiRequest refused = request(APIGatewayV2HTTPEvent.builder()
+                .withHeaders(Map.of("content-type", "application/json")).withBody("{\"name\":"));
+        assertTrue(ApiRequest.bodyOf(refused.forGuards(), Body.class).isEmpty());
+        ApiException first = assertThrows(ApiException.class, () -> refused.body(Body.class));
+        assertSame(first, assertThrows(ApiException.class, () -> refused.body(Body.class)), "the refusal is the one reading's");
+        assertEquals(400, first.status());
     }
 
     @Test
