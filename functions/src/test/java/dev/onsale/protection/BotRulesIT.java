@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Each bot rule on the local stack's redis-server: it trips, blocks, escalates and expires as the README
- * says. Cooling-off is shortened (400 ms, doubling, at most 1 s, strikes kept 1.5 s) so the whole life of
- * a block fits in a test; the limits are out of the way so only the rules decide.
+ * Each bot rule on the local stack's redis-server: it trips, blocks, escalates and expires as
+ * docs/surge-protection.md ("Bot rules") says. Cooling-off is shortened (400 ms, doubling, at most 1 s,
+ * strikes kept 1.5 s) so the whole life of a block fits in a test; the limits are out of the way so only
+ * the rules decide.
  */
 @ExtendWith(EmbeddedStack.class)
 class BotRulesIT {
