@@ -2,7 +2,10 @@ package dev.onsale.platform;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -168,7 +171,22 @@ public record Config(
     }
 
     public static Config from(Function<String, String> variables) {
-        Settings env = new Settings(variables);
+        return from(variables, (name, fallback) -> { });
+    }
+
+    /**
+     * Every variable the configuration reads that has a default, with the default as the text a variable would hold
+     * ({@code 500}, {@code 20/60}, {@code false}): the one place defaults are written, to which template.yaml's
+     * {@code Globals} and docs/configuration.md are held ({@code DefaultsAgreeTest}).
+     */
+    public static Map<String, String> defaults() {
+        Map<String, String> defaults = new TreeMap<>();
+        from(name -> null, defaults::putIfAbsent);
+        return defaults;
+    }
+
+    private static Config from(Function<String, String> variables, BiConsumer<String, String> defaults) {
+        Settings env = new Settings(variables, defaults);
         // The soonest a check-in answer asks for the next: the status limit lets exactly that pace through
         Duration pollInterval = Duration.ofSeconds(env.positive("WAITING_ROOM_POLL_SECONDS", 1));
         return new Config(
@@ -314,8 +332,11 @@ public record Config(
     }
 
     /** Typed reads of variables; a malformed value fails at start, naming the variable. */
-    private record Settings(Function<String, String> variables) {
+    private record Settings(Function<String, String> variables, BiConsumer<String, String> defaults) {
         String text(String name, String fallback) {
+            if (fallback != null) {
+                defaults.accept(name, fallback);
+            }
             String value = variables.apply(name);
             return value == null || value.isBlank() ? fallback : value.trim();
         }
@@ -332,6 +353,7 @@ public record Config(
         }
 
         int integer(String name, int fallback) {
+            defaults.accept(name, Integer.toString(fallback));
             String value = text(name, null);
             if (value == null) {
                 return fallback;
@@ -353,6 +375,7 @@ public record Config(
 
         /** A share from 0 to 1. */
         double fraction(String name, double fallback) {
+            defaults.accept(name, fallback == (long) fallback ? Long.toString((long) fallback) : Double.toString(fallback));
             String value = text(name, null);
             if (value == null) {
                 return fallback;
@@ -369,6 +392,7 @@ public record Config(
         }
 
         boolean bool(String name, boolean fallback) {
+            defaults.accept(name, Boolean.toString(fallback));
             String value = text(name, null);
             return value == null ? fallback : Boolean.parseBoolean(value);
         }

@@ -41,9 +41,11 @@ public final class Template {
     private final Map<String, Object> mappings;
     private final Map<String, Resource> resources;
     private final Map<String, Object> outputs;
+    private final Map<String, Object> globals;
 
     private Template(Map<String, Parameter> parameters, Map<String, Object> conditions, Map<String, Object> mappings,
-                     Map<String, Resource> resources, Map<String, Object> outputs) {
+                     Map<String, Resource> resources, Map<String, Object> outputs, Map<String, Object> globals) {
+        this.globals = globals;
         this.parameters = parameters;
         this.conditions = conditions;
         this.mappings = mappings;
@@ -93,7 +95,12 @@ public final class Template {
                     defaultValue == null ? null : String.valueOf(defaultValue), List.copyOf(allowed)));
         });
         return new Template(Collections.unmodifiableMap(parameters), section(document, "Conditions"),
-                section(document, "Mappings"), Collections.unmodifiableMap(resources), section(document, "Outputs"));
+                section(document, "Mappings"), Collections.unmodifiableMap(resources), section(document, "Outputs"), globals);
+    }
+
+    /** The Globals section as written (each serverless resource's properties already hold it merged). */
+    public Map<String, Object> globals() {
+        return globals;
     }
 
     public Map<String, Parameter> parameters() {
