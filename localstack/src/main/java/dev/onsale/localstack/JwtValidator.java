@@ -1,17 +1,20 @@
 package dev.onsale.localstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
+import java.text.ParseException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +22,8 @@ import java.util.regex.Pattern;
  * RS512) by the issuer's key named by {@code kid}; {@code iss} equal to the configured issuer; {@code aud}
  * (or, only when there is no {@code aud}, {@code client_id}) one of the configured audiences; {@code exp}
  * after now; {@code nbf} and {@code iat}, when present, not after now. Any other algorithm ({@code none},
- * {@code HS256}, ...) is refused before anything else is read. The clock has no leeway.
+ * {@code HS256}, ...) is refused before anything else is read. The clock has no leeway. Parsing and the
+ * signature are nimbus-jose-jwt's; the claims' rules are API Gateway's, checked here.
  */
 final class JwtValidator {
 
@@ -30,8 +34,7 @@ final class JwtValidator {
 
     record Invalid(String reason) implements Validation {}
 
-    private static final Map<String, String> RSA_ALGORITHMS = Map.of(
-            "RS256", "SHA256withRSA", "RS384", "SHA384withRSA", "RS512", "SHA512withRSA");
+    private static final Set<JWSAlgorithm> RSA_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512);
     private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]*");
 
     private final String issuer;
@@ -66,15 +69,27 @@ final class JwtValidator {
         if (header == null || !header.isObject()) {
             return new Invalid("the header is not a JSON object");
         }
-        String javaAlgorithm = RSA_ALGORITHMS.get(header.path("alg").asText(""));
-        if (javaAlgorithm == null || !header.path("alg").isTextual()) {
-            return new Invalid("unsupported algorithm " + header.path("alg") + ": only RSA signatures are accepted");
+        JWSObject jws;
+        try {
+            jws = JWSObject.parse(token);
+        } catch (ParseException e) {
+            // a header nimbus will not take as a JWS's ("alg": "none", no "alg", ...)
+            return new Invalid("unsupported algorithm " + header.path("alg") + ": " + e.getMessage());
         }
-        RSAPublicKey key = header.path("kid").isTextual() ? keysById.get(header.path("kid").asText()) : null;
+        JWSAlgorithm algorithm = jws.getHeader().getAlgorithm();
+        if (!RSA_ALGORITHMS.contains(algorithm)) {
+            return new Invalid("unsupported algorithm " + algorithm + ": only RSA signatures are accepted");
+        }
+        String kid = jws.getHeader().getKeyID();
+        RSAPublicKey key = kid == null ? null : keysById.get(kid);
         if (key == null) {
-            return new Invalid("no key of the issuer matches kid " + header.path("kid"));
+            return new Invalid("no key of the issuer matches kid " + (kid == null ? "(none)" : "\"" + kid + "\""));
         }
-        if (!signatureVerifies(javaAlgorithm, key, parts)) {
+        try {
+            if (!jws.verify(new RSASSAVerifier(key))) {
+                return new Invalid("the signature does not verify");
+            }
+        } catch (JOSEException e) {
             return new Invalid("the signature does not verify");
         }
         JsonNode payload = json(parts[1]);
@@ -120,17 +135,6 @@ final class JwtValidator {
             }
         }
         return false;
-    }
-
-    private static boolean signatureVerifies(String javaAlgorithm, RSAPublicKey key, String[] parts) {
-        try {
-            Signature signature = Signature.getInstance(javaAlgorithm);
-            signature.initVerify(key);
-            signature.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-            return signature.verify(Base64.getUrlDecoder().decode(parts[2]));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return false;
-        }
     }
 
     /** The token's scopes: {@code scope} (space-separated, OAuth) or {@code scp} (a list or a string). */

@@ -1,10 +1,18 @@
 package dev.onsale.localstack;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -12,7 +20,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.Signature;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
@@ -108,18 +115,26 @@ public final class LocalJwtKey {
 
     /** The public key as a JSON Web Key Set: {@code {"keys":[{"kty":"RSA","kid":...,"n":...,"e":...}]}}. */
     public String jwks() {
-        ObjectNode jwk = LambdaJson.mapper().createObjectNode()
-                .put("kty", "RSA").put("use", "sig").put("alg", "RS256").put("kid", keyId)
-                .put("n", base64url(publicKey.getModulus())).put("e", base64url(publicKey.getPublicExponent()));
-        ObjectNode set = LambdaJson.mapper().createObjectNode();
-        ArrayNode keys = set.putArray("keys");
-        keys.add(jwk);
-        return set.toString();
+        return new JWKSet(new RSAKey.Builder(publicKey).keyID(keyId).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
+                .build()).toString();
+    }
+
+    /** A token of {@code claims}: a compact JWS signed RS256 by this key, named by its id (nimbus-jose-jwt). */
+    public String mint(ObjectNode claims) {
+        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).keyID(keyId).build(),
+                new Payload(claims.toString()));
+        try {
+            jws.sign(new RSASSASigner(privateKey));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign with the local JWT key", e);
+        }
+        return jws.serialize();
     }
 
     /**
      * A compact JWS of {@code header} and {@code payload} (both JSON objects) signed RS256 with this key,
-     * whatever the header claims: tests use it to forge tokens with a lying {@code alg} or {@code kid}.
+     * whatever the header claims: tests use it to forge tokens with a lying {@code alg} or {@code kid}, which no
+     * library signs.
      */
     public String sign(ObjectNode header, ObjectNode payload) {
         String signingInput = BASE64URL.encodeToString(header.toString().getBytes(StandardCharsets.UTF_8)) + "."
@@ -150,23 +165,12 @@ public final class LocalJwtKey {
                 + "\n-----END PRIVATE KEY-----\n";
     }
 
-    /** RFC 7638: SHA-256 of the required members in lexicographic order, no whitespace. */
+    /** RFC 7638's thumbprint of the public key: the key's id. */
     private static String thumbprint(RSAPublicKey key) {
-        String canonical = "{\"e\":\"" + base64url(key.getPublicExponent()) + "\",\"kty\":\"RSA\",\"n\":\""
-                + base64url(key.getModulus()) + "\"}";
         try {
-            return BASE64URL.encodeToString(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
+            return new RSAKey.Builder(key).build().computeThumbprint().toString();
+        } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Unsigned big-endian bytes, base64url: BigInteger's sign byte is not part of a JWK. */
-    private static String base64url(BigInteger value) {
-        byte[] bytes = value.toByteArray();
-        if (bytes.length > 1 && bytes[0] == 0) {
-            bytes = java.util.Arrays.copyOfRange(bytes, 1, bytes.length);
-        }
-        return BASE64URL.encodeToString(bytes);
     }
 }

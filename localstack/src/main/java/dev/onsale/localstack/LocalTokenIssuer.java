@@ -35,12 +35,12 @@ public final class LocalTokenIssuer {
 
     /** A token for {@code userId}, good for {@code ttl} from now. */
     public String token(String userId, boolean admin, Duration ttl) {
-        return key.sign(key.header(), claims(userId, admin, clock.instant(), ttl));
+        return key.mint(claims(userId, admin, clock.instant(), ttl));
     }
 
     /** A token for {@code userId} that expired an hour ago (it was good for an hour before that). */
     public String expiredToken(String userId, boolean admin) {
-        return key.sign(key.header(), claims(userId, admin, clock.instant().minus(Duration.ofHours(2)), Duration.ofHours(1)));
+        return key.mint(claims(userId, admin, clock.instant().minus(Duration.ofHours(2)), Duration.ofHours(1)));
     }
 
     /** The claims {@link #token} signs; tests change them (another iss, no exp, ...) and sign with the key. */
