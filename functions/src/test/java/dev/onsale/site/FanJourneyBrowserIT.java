@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.onsale.localstack.LocalStack;
-import dev.onsale.testing.EmbeddedStack;
+import dev.onsale.testing.BrowserTest;
 import dev.onsale.testing.Events;
 import dev.onsale.testing.Gateway;
 import dev.onsale.testing.HeadlessChromium;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
@@ -28,35 +25,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * distribution does: real clicks and keys, the real API behind them. Each test saves screenshots of what it
  * sees (target/screenshots) at desktop and phone width.
  */
-@ExtendWith(EmbeddedStack.class)
-class FanJourneyBrowserIT {
-    private static final int DESKTOP_WIDTH = 1280;
-    private static final int DESKTOP_HEIGHT = 900;
-    private static final int PHONE_WIDTH = 390;
-    private static final int PHONE_HEIGHT = 844;
-
-    private final LocalStack stack;
-    private final Gateway api;
-    private HeadlessChromium chromium;
-    private WebDriver browser;
-
+class FanJourneyBrowserIT extends BrowserTest {
     FanJourneyBrowserIT(LocalStack stack) {
-        this.stack = stack;
-        this.api = new Gateway(stack.gatewayUrl());
-    }
-
-    @BeforeEach
-    void startBrowser() {
-        chromium = HeadlessChromium.start();
-        browser = chromium.browser();
-        chromium.windowSize(DESKTOP_WIDTH, DESKTOP_HEIGHT);
-    }
-
-    @AfterEach
-    void stopBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
+        super(stack);
     }
 
     private long newEvent(String body) {
@@ -97,13 +68,6 @@ class FanJourneyBrowserIT {
 
     private static String notice(WebDriver driver) {
         return driver.findElement(By.id("notice")).getText();
-    }
-
-    private void screenshots(String name) {
-        chromium.screenshot(name + "-desktop");
-        chromium.windowSize(PHONE_WIDTH, PHONE_HEIGHT);
-        chromium.screenshot(name + "-phone");
-        chromium.windowSize(DESKTOP_WIDTH, DESKTOP_HEIGHT);
     }
 
     @Test

@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.onsale.localstack.LocalStack;
-import dev.onsale.testing.EmbeddedStack;
+import dev.onsale.testing.BrowserTest;
 import dev.onsale.testing.Gateway;
-import dev.onsale.testing.HeadlessChromium;
 import dev.onsale.testing.JwtStack;
 import java.net.URI;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
@@ -29,30 +25,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * its room on and watches the queue grow as fans join; in JWT mode the page signs in with a token the local gateway
  * mints, and a fan's token is refused the admin routes.
  */
-@ExtendWith(EmbeddedStack.class)
-class OperatorConsoleBrowserIT {
-    private final LocalStack stack;
-    private final Gateway api;
-    private HeadlessChromium chromium;
-    private WebDriver browser;
-
+class OperatorConsoleBrowserIT extends BrowserTest {
     OperatorConsoleBrowserIT(LocalStack stack) {
-        this.stack = stack;
-        this.api = new Gateway(stack.gatewayUrl());
-    }
-
-    @BeforeEach
-    void startBrowser() {
-        chromium = HeadlessChromium.start();
-        browser = chromium.browser();
-        chromium.windowSize(1280, 900);
-    }
-
-    @AfterEach
-    void stopBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
+        super(stack);
     }
 
     private static WebDriverWait wait(WebDriver driver) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.onsale.localstack.LocalStack;
 import dev.onsale.platform.Redis;
-import dev.onsale.testing.EmbeddedStack;
+import dev.onsale.testing.BrowserTest;
 import dev.onsale.testing.HeadlessChromium;
 import dev.onsale.testing.Events;
 import dev.onsale.testing.Gateway;
@@ -14,9 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
@@ -26,31 +24,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The waiting-room page in a real browser: headless Chromium (Debian's {@code chromium} and
  * {@code chromium-driver}) against the local gateway. Skipped where they are not installed.
  */
-@ExtendWith(EmbeddedStack.class)
-class QueuePageBrowserIT {
-    private final LocalStack stack;
-    private final Gateway api;
+class QueuePageBrowserIT extends BrowserTest {
     private final Redis redis = Redis.dedicated(Rooms.config().redis());
     private final WaitingRoomService rooms = Rooms.service(redis, Duration.ofSeconds(30));
-    private HeadlessChromium chromium;
-    private WebDriver browser;
 
     QueuePageBrowserIT(LocalStack stack) {
-        this.stack = stack;
-        this.api = new Gateway(stack.gatewayUrl());
-    }
-
-    @BeforeEach
-    void startBrowser() {
-        chromium = HeadlessChromium.start();
-        browser = chromium.browser();
+        super(stack);
     }
 
     @AfterEach
-    void stopBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
+    void closeRedis() {
         redis.close();
     }
 
