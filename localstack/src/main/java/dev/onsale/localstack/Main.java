@@ -118,7 +118,9 @@ public final class Main {
         return null;
     }
 
-    static final Path DEFAULT_JWT_KEYS = Path.of(".onsale", "jwt");
+    /** Where the local issuer's key is kept (JWT mode, scripts/token), relative to the project. */
+    static final String DEFAULT_JWT_KEYS_DIR = ".onsale/jwt";
+    static final Path DEFAULT_JWT_KEYS = Path.of(DEFAULT_JWT_KEYS_DIR);
 
     /** The options the command line asks for ({@code --invoke} runs with no pollers, lazy handlers and a free port). */
     public static LocalStackOptions parseArguments(String... args) {

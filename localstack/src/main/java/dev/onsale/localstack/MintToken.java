@@ -3,6 +3,10 @@ package dev.onsale.localstack;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * Prints a token of the local issuer for one user, for the gateway's JWT mode ({@code scripts/token}).
@@ -12,20 +16,33 @@ import java.time.Duration;
  *     --issuer http://127.0.0.1/onsale-local-issuer --audience onsale --keys .onsale/jwt
  * </pre>
  */
+@Command(name = "scripts/token", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Prints a token of the local issuer for one user, for the gateway's JWT mode.")
 public final class MintToken {
+    @Parameters(index = "0", paramLabel = "USER_ID", description = "the token's sub: who the caller is")
+    private String userId;
 
-    static final String USAGE = """
-            usage: MintToken USER_ID [--admin] [--ttl SECONDS] [--expired] --issuer ISS --audience AUD
-                             [--admin-group GROUP] [--keys DIR]
-              USER_ID        the token's sub: who the caller is
-              --admin        put the caller in the admin group (cognito:groups)
-              --ttl          seconds the token is good for (default 3600)
-              --expired      a token that expired an hour ago
-              --issuer       iss: the template's JwtIssuer
-              --audience     aud: one of the template's JwtAudience
-              --admin-group  the template's AdminGroup (default admin)
-              --keys         the local issuer's key directory (default .onsale/jwt), shared with the gateway
-            """;
+    @Option(names = "--admin", description = "put the caller in the admin group (cognito:groups)")
+    private boolean admin;
+
+    @Option(names = "--ttl", paramLabel = "SECONDS", defaultValue = "3600", description = "seconds the token is good for (default ${DEFAULT-VALUE})")
+    private long ttlSeconds;
+
+    @Option(names = "--expired", description = "a token that expired an hour ago")
+    private boolean expired;
+
+    @Option(names = "--issuer", required = true, paramLabel = "ISS", description = "iss: the template's JwtIssuer")
+    private String issuer;
+
+    @Option(names = "--audience", required = true, paramLabel = "AUD", description = "aud: one of the template's JwtAudience")
+    private String audience;
+
+    @Option(names = "--admin-group", paramLabel = "GROUP", defaultValue = "admin", description = "the template's AdminGroup (default ${DEFAULT-VALUE})")
+    private String adminGroup;
+
+    @Option(names = "--keys", paramLabel = "DIR", defaultValue = Main.DEFAULT_JWT_KEYS_DIR,
+            description = "the local issuer's key directory (default ${DEFAULT-VALUE}), shared with the gateway")
+    private Path keys;
 
     private MintToken() {}
 
@@ -33,14 +50,18 @@ public final class MintToken {
                    String adminGroup, Path keys) {}
 
     public static void main(String[] args) {
+        CommandLine command = new CommandLine(new MintToken());
         Request request;
         try {
-            request = parse(args);
-        } catch (IllegalArgumentException e) {
+            request = parse(command, args);
+        } catch (CommandLine.ParameterException e) {
             System.err.println(e.getMessage());
-            System.err.print(USAGE);
+            command.usage(System.err);
             System.exit(2);
             return;
+        }
+        if (request == null) {
+            return; // --help or --version was answered
         }
         System.out.println(mint(request, Clock.systemUTC()));
     }
@@ -53,57 +74,29 @@ public final class MintToken {
                 : issuer.token(request.userId(), request.admin(), request.ttl());
     }
 
+    /** The request the arguments make; a bad argument is an {@link IllegalArgumentException} naming it. */
     static Request parse(String... args) {
-        String userId = null;
-        boolean admin = false;
-        boolean expired = false;
-        Duration ttl = Duration.ofHours(1);
-        String issuer = null;
-        String audience = null;
-        String adminGroup = "admin";
-        Path keys = Main.DEFAULT_JWT_KEYS;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--admin" -> admin = true;
-                case "--expired" -> expired = true;
-                case "--ttl" -> ttl = Duration.ofSeconds(seconds(value(args, ++i)));
-                case "--issuer" -> issuer = value(args, ++i);
-                case "--audience" -> audience = value(args, ++i);
-                case "--admin-group" -> adminGroup = value(args, ++i);
-                case "--keys" -> keys = Path.of(value(args, ++i));
-                default -> {
-                    if (args[i].startsWith("--") || userId != null) {
-                        throw new IllegalArgumentException("unexpected argument " + args[i]);
-                    }
-                    userId = args[i];
-                }
-            }
-        }
-        if (userId == null || userId.isBlank()) {
-            throw new IllegalArgumentException("USER_ID is required");
-        }
-        if (issuer == null || audience == null) {
-            throw new IllegalArgumentException("--issuer and --audience are required");
-        }
-        return new Request(userId, admin, ttl, expired, issuer, audience, adminGroup, keys);
-    }
-
-    private static long seconds(String text) {
         try {
-            long seconds = Long.parseLong(text);
-            if (seconds > 0) {
-                return seconds;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
+            return parse(new CommandLine(new MintToken()), args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        throw new IllegalArgumentException("--ttl wants a positive number of seconds, got " + text);
     }
 
-    private static String value(String[] args, int index) {
-        if (index >= args.length || args[index].startsWith("--")) {
-            throw new IllegalArgumentException(args[index - 1] + " needs a value");
+    /** null when the arguments asked for help or the version, which picocli printed. */
+    private static Request parse(CommandLine command, String... args) {
+        CommandLine.ParseResult parsed = command.parseArgs(args);
+        if (CommandLine.printHelpIfRequested(parsed)) {
+            return null;
         }
-        return args[index];
+        MintToken options = command.getCommand();
+        if (options.userId.isBlank()) {
+            throw new CommandLine.ParameterException(command, "USER_ID must not be blank");
+        }
+        if (options.ttlSeconds <= 0) {
+            throw new CommandLine.ParameterException(command, "--ttl wants a positive number of seconds, got " + options.ttlSeconds);
+        }
+        return new Request(options.userId, options.admin, Duration.ofSeconds(options.ttlSeconds), options.expired,
+                options.issuer, options.audience, options.adminGroup, options.keys);
     }
 }
