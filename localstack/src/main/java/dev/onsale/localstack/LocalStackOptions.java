@@ -40,6 +40,8 @@ public record LocalStackOptions(Path template, int port, Map<String, String> par
                                 Path redisExecutable, LocalJwtKey jwtKey, boolean enforceIam, Path site) {
 
     public static final int DEFAULT_PORT = 8000;
+    public static final String DEFAULT_STACK_NAME = "onsale-local";
+    public static final String DEFAULT_REGION = "us-east-1";
 
     public LocalStackOptions {
         Objects.requireNonNull(template, "template");
@@ -64,8 +66,8 @@ public record LocalStackOptions(Path template, int port, Map<String, String> par
         private URI externalAwsEndpoint;
         private boolean pollers = true;
         private boolean eagerInit = true;
-        private String stackName = "onsale-local";
-        private String region = "us-east-1";
+        private String stackName = DEFAULT_STACK_NAME;
+        private String region = DEFAULT_REGION;
         private Path redisExecutable;
         private LocalJwtKey jwtKey;
         private boolean enforceIam = true;

@@ -3,9 +3,13 @@ package dev.onsale.localstack;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Runs a SAM template locally until interrupted (Ctrl-C stops everything it started, redis-server too).
@@ -17,50 +21,99 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Main {
 
-    static final String USAGE = """
-            usage: Main [--template PATH] [--port N] [--parameter-overrides K=V [K=V ...]] [--code-jar PATH]
-                        [--auth dev|jwt|none] [--jwt-keys DIR] [--no-dev-admin] [--aws-endpoint URL] [--stack-name NAME]
-                        [--region REGION] [--no-pollers] [--lazy-init] [--no-enforce-iam] [--site DIR]
-                        [--invoke FUNCTION --event FILE]
-              --template             the SAM template (default: template.yaml)
-              --port                 the local HTTP API's port, 0 for a free one (default: 8000)
-              --parameter-overrides  template parameter values
-              --code-jar             the functions' jar (default: handlers from the classpath)
-              --auth                 dev: ?user_id=N becomes the JWT claim sub (default); jwt: bearer tokens
-                                     validated like API Gateway's JWT authorizer; none: no claims
-              --jwt-keys             in jwt mode, where the local issuer's key is kept (default: .onsale/jwt)
-              --no-dev-admin         in dev mode, callers are not in the admin group
-              --aws-endpoint         create tables and queues there (e.g. LocalStack) instead of in-process
-              --no-pollers           do not poll the event sources (SQS queues, DynamoDB streams)
-              --lazy-init            create each handler on its first invocation
-              --no-enforce-iam       let every function make any DynamoDB and SQS call (default: each may
-                                     make only the calls its Policies in the template allow, as in AWS)
-              --site                 serve this folder where the template's CloudFront distribution serves its
-                                     S3 origin: every path its cache behaviours do not send to the API (and, in
-                                     jwt mode, a local sign-in at /local/sign-in)
-              --invoke, --event      invoke one function once with the event in FILE (JSON), print its
-                                     answer as JSON and exit, like `sam local invoke -e FILE FUNCTION`
-            """;
+    /** The command line, as picocli reads it. */
+    @Command(name = "Main", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Runs a SAM template locally until interrupted (Ctrl-C stops everything it started).")
+    static final class Arguments {
+        @Option(names = "--template", paramLabel = "PATH", defaultValue = "template.yaml", description = "the SAM template (default: ${DEFAULT-VALUE})")
+        Path template;
+
+        @Option(names = "--port", paramLabel = "N", defaultValue = "" + LocalStackOptions.DEFAULT_PORT,
+                description = "the local HTTP API's port, 0 for a free one (default: ${DEFAULT-VALUE})")
+        int port;
+
+        @Option(names = "--parameter-overrides", paramLabel = "K=V", arity = "1..*", description = "template parameter values")
+        Map<String, String> parameterOverrides = new LinkedHashMap<>();
+
+        @Option(names = "--code-jar", paramLabel = "PATH", description = "the functions' jar (default: handlers from the classpath)")
+        Path codeJar;
+
+        @Option(names = "--auth", paramLabel = "dev|jwt|none", defaultValue = "dev", converter = AuthModes.class,
+                description = "dev: ?user_id=N becomes the JWT claim sub (default); jwt: bearer tokens validated like API"
+                        + " Gateway's JWT authorizer; none: no claims")
+        AuthMode auth;
+
+        @Option(names = "--jwt-keys", paramLabel = "DIR", defaultValue = DEFAULT_JWT_KEYS_DIR,
+                description = "in jwt mode, where the local issuer's key is kept (default: ${DEFAULT-VALUE})")
+        Path jwtKeys;
+
+        @Option(names = "--no-dev-admin", description = "in dev mode, callers are not in the admin group")
+        boolean noDevAdmin;
+
+        @Option(names = "--aws-endpoint", paramLabel = "URL", description = "create tables and queues there (e.g. LocalStack) instead of in-process")
+        URI awsEndpoint;
+
+        @Option(names = "--stack-name", paramLabel = "NAME", defaultValue = LocalStackOptions.DEFAULT_STACK_NAME, description = "the stack's name (default: ${DEFAULT-VALUE})")
+        String stackName;
+
+        @Option(names = "--region", paramLabel = "REGION", defaultValue = LocalStackOptions.DEFAULT_REGION, description = "the stack's region (default: ${DEFAULT-VALUE})")
+        String region;
+
+        @Option(names = "--no-pollers", description = "do not poll the event sources (SQS queues, DynamoDB streams)")
+        boolean noPollers;
+
+        @Option(names = "--lazy-init", description = "create each handler on its first invocation")
+        boolean lazyInit;
+
+        @Option(names = "--no-enforce-iam", description = "let every function make any DynamoDB and SQS call (default: each may"
+                + " make only the calls its Policies in the template allow, as in AWS)")
+        boolean noEnforceIam;
+
+        @Option(names = "--site", paramLabel = "DIR", description = "serve this folder where the template's CloudFront distribution"
+                + " serves its S3 origin: every path its cache behaviours do not send to the API (and, in jwt mode, a local"
+                + " sign-in at /local/sign-in)")
+        Path site;
+
+        @Option(names = "--invoke", paramLabel = "FUNCTION", description = "invoke one function once with the --event FILE (JSON),"
+                + " print its answer as JSON and exit, like `sam local invoke -e FILE FUNCTION`")
+        String invoke;
+
+        @Option(names = "--event", paramLabel = "FILE", description = "the event of --invoke")
+        String event;
+    }
+
+    /** {@code --auth}: a mode by its name, in any case. */
+    static final class AuthModes implements CommandLine.ITypeConverter<AuthMode> {
+        @Override
+        public AuthMode convert(String name) {
+            try {
+                return AuthMode.valueOf(name.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("--auth wants dev, jwt or none, got " + name);
+            }
+        }
+    }
 
     private Main() {}
 
     public static void main(String[] args) throws InterruptedException {
-        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            System.out.print(USAGE);
-            return;
-        }
-        LocalStackOptions options;
+        CommandLine command = new CommandLine(new Arguments());
+        Arguments arguments;
         try {
-            options = parseArguments(args);
-        } catch (IllegalArgumentException e) {
+            CommandLine.ParseResult parsed = command.parseArgs(args);
+            if (CommandLine.printHelpIfRequested(parsed)) {
+                return;
+            }
+            arguments = command.getCommand();
+        } catch (CommandLine.ParameterException e) {
             System.err.println(e.getMessage());
-            System.err.print(USAGE);
+            command.usage(System.err);
             System.exit(2);
             return;
         }
-        String function = argument(args, "--invoke");
-        if (function != null) {
-            System.exit(invokeOnce(options, function, argument(args, "--event")));
+        LocalStackOptions options = options(arguments);
+        if (arguments.invoke != null) {
+            System.exit(invokeOnce(options, arguments.invoke, arguments.event));
             return;
         }
         LocalStack stack = LocalStack.start(options);
@@ -109,77 +162,45 @@ public final class Main {
         return LambdaJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer);
     }
 
-    private static String argument(String[] args, String name) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return null;
-    }
-
     /** Where the local issuer's key is kept (JWT mode, scripts/token), relative to the project. */
     static final String DEFAULT_JWT_KEYS_DIR = ".onsale/jwt";
-    static final Path DEFAULT_JWT_KEYS = Path.of(DEFAULT_JWT_KEYS_DIR);
 
-    /** The options the command line asks for ({@code --invoke} runs with no pollers, lazy handlers and a free port). */
+    /**
+     * The options the command line asks for ({@code --invoke} runs with no pollers, lazy handlers and a free port); a bad
+     * argument is an {@link IllegalArgumentException} naming it.
+     */
     public static LocalStackOptions parseArguments(String... args) {
-        LocalStackOptions.Builder options = LocalStackOptions.builder().template(Path.of("template.yaml"));
-        AuthMode authMode = AuthMode.DEV;
-        Path jwtKeys = DEFAULT_JWT_KEYS;
-        for (int i = 0; i < args.length; i++) {
-            String argument = args[i];
-            switch (argument) {
-                case "--template" -> options.template(Path.of(value(args, ++i, argument)));
-                case "--port" -> options.port(Integer.parseInt(value(args, ++i, argument)));
-                case "--parameter-overrides" -> {
-                    while (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                        String pair = args[++i];
-                        int equals = pair.indexOf('=');
-                        if (equals <= 0) {
-                            throw new IllegalArgumentException("--parameter-overrides wants Key=Value, got " + pair);
-                        }
-                        options.parameterOverride(pair.substring(0, equals), pair.substring(equals + 1));
-                    }
-                }
-                case "--code-jar" -> options.codeJar(Path.of(value(args, ++i, argument)));
-                case "--auth" -> authMode = authMode(value(args, ++i, argument));
-                case "--jwt-keys" -> jwtKeys = Path.of(value(args, ++i, argument));
-                case "--no-dev-admin" -> options.devAdmin(false);
-                case "--aws-endpoint" -> options.externalAwsEndpoint(URI.create(value(args, ++i, argument)));
-                case "--stack-name" -> options.stackName(value(args, ++i, argument));
-                case "--region" -> options.region(value(args, ++i, argument));
-                case "--no-pollers" -> options.pollers(false);
-                case "--lazy-init" -> options.eagerInit(false);
-                case "--no-enforce-iam" -> options.enforceIam(false);
-                case "--site" -> options.site(Path.of(value(args, ++i, argument)));
-                case "--invoke", "--event" -> {
-                    value(args, ++i, argument); // read by main: one invocation instead of serving
-                    options.pollers(false).eagerInit(false).port(0);
-                }
-                default -> throw new IllegalArgumentException("unknown argument " + argument);
-            }
+        CommandLine command = new CommandLine(new Arguments());
+        try {
+            command.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        options.authMode(authMode);
-        if (authMode == AuthMode.JWT) {
-            options.jwtKey(LocalJwtKey.loadOrCreate(jwtKeys));
+        return options(command.getCommand());
+    }
+
+    private static LocalStackOptions options(Arguments arguments) {
+        LocalStackOptions.Builder options = LocalStackOptions.builder()
+                .template(arguments.template)
+                .port(arguments.port)
+                .parameterOverrides(arguments.parameterOverrides)
+                .codeJar(arguments.codeJar)
+                .authMode(arguments.auth)
+                .devAdmin(!arguments.noDevAdmin)
+                .externalAwsEndpoint(arguments.awsEndpoint)
+                .stackName(arguments.stackName)
+                .region(arguments.region)
+                .pollers(!arguments.noPollers)
+                .eagerInit(!arguments.lazyInit)
+                .enforceIam(!arguments.noEnforceIam)
+                .site(arguments.site);
+        if (arguments.invoke != null || arguments.event != null) {
+            options.pollers(false).eagerInit(false).port(0); // one invocation instead of serving
+        }
+        if (arguments.auth == AuthMode.JWT) {
+            options.jwtKey(LocalJwtKey.loadOrCreate(arguments.jwtKeys));
         }
         return options.build();
-    }
-
-    private static AuthMode authMode(String name) {
-        try {
-            return AuthMode.valueOf(name.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--auth wants dev, jwt or none, got " + name);
-        }
-    }
-
-    private static String value(String[] args, int index, String option) {
-        if (index >= args.length || args[index].startsWith("--")) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[index];
     }
 
     private static void describe(LocalStack stack) {
