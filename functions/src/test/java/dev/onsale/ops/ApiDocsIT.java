@@ -90,12 +90,18 @@ class ApiDocsIT {
     void servesNoOtherFileAndNoPathOutOfTheDirectory() {
         for (String path : List.of("/docs/swagger-initializer.js", "/docs/index.html", "/docs/swagger-ui-es-bundle.js",
                 "/docs/..%2F..%2Fopenapi.json", "/docs/%2e%2e%2fopenapi.json", "/docs/..%2F5.34.1%2Fswagger-ui.css",
-                "/docs/%2Fetc%2Fpasswd", "/docs/..", "/docs/%00", "/docs/SWAGGER-UI.CSS", "/docs/swagger-ui.css%00.png",
+                "/docs/%2Fetc%2Fpasswd", "/docs/..", "/docs/SWAGGER-UI.CSS",
                 "/docs/" + "a".repeat(2_000), "/docs/", "/docs/a/b", "/docs/swagger-ui.css/")) {
             Gateway.Reply reply = api.get(path);
             assertEquals(404, reply.status(), path + ": " + reply.body());
             assertEquals("not_found", reply.json().path("error").asText(), path);
             assertTrue(reply.body().length() < 300, path + " echoes too much: " + reply.body().length());
+        }
+        // an encoded NUL in a path is refused by the gateway's HTTP server (Jetty) before any route or file is looked up
+        for (String path : List.of("/docs/%00", "/docs/swagger-ui.css%00.png")) {
+            Gateway.Reply reply = api.get(path);
+            assertEquals(400, reply.status(), path + ": " + reply.body());
+            assertEquals("bad_request", reply.json().path("error").asText(), path);
         }
         assertEquals(405, api.send("POST", "/docs/swagger-ui.css", null).status());
         assertEquals(405, api.send("DELETE", "/openapi.json", null).status());

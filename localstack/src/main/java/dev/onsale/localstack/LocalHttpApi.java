@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local stand-in for API Gateway's HTTP API: a {@link LocalHttpServer} on 127.0.0.1 (one virtual thread per
- * connection, keep-alive) that routes each request through the {@link RouteTable}, authorizes it, and
+ * The local stand-in for API Gateway's HTTP API: a {@link LoopbackHttpServer} on 127.0.0.1 (Jetty, one virtual
+ * thread per request, keep-alive) that routes each request through the {@link RouteTable}, authorizes it, and
  * invokes the route's function with a payload format 2.0 event.
  */
 final class LocalHttpApi implements AutoCloseable {
@@ -20,7 +20,7 @@ final class LocalHttpApi implements AutoCloseable {
     private static final int BACKLOG = 1024;
     private static final byte[] NO_BODY = new byte[0];
 
-    private final LocalHttpServer server;
+    private final LoopbackHttpServer server;
     private final RouteTable routes;
     private final RouteAuthorizer authorizer;
     private final PayloadFormatV2 payload;
@@ -28,7 +28,7 @@ final class LocalHttpApi implements AutoCloseable {
     private final LocalSite site;
     private final LocalSignIn signIn;
 
-    private LocalHttpApi(LocalHttpServer server, RouteTable routes, RouteAuthorizer authorizer, PayloadFormatV2 payload,
+    private LocalHttpApi(LoopbackHttpServer server, RouteTable routes, RouteAuthorizer authorizer, PayloadFormatV2 payload,
                          String jwks, LocalSite site, LocalSignIn signIn) {
         this.server = server;
         this.routes = routes;
@@ -50,7 +50,7 @@ final class LocalHttpApi implements AutoCloseable {
      */
     static LocalHttpApi start(int port, RouteTable routes, RouteAuthorizer authorizer, String apiId, String jwks,
                               LocalSite site, LocalSignIn signIn) {
-        LocalHttpServer server = LocalHttpServer.bind(InetAddress.getLoopbackAddress(), port, BACKLOG);
+        LoopbackHttpServer server = LoopbackHttpServer.bind(InetAddress.getLoopbackAddress(), port, BACKLOG);
         LocalHttpApi api = new LocalHttpApi(server, routes, authorizer, new PayloadFormatV2(apiId), jwks, site, signIn);
         server.start(api::handle);
         return api;

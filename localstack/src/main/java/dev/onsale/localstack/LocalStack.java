@@ -470,7 +470,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private URI startIamProxy(AuthorizingProxy proxy) {
-        LocalHttpServer server = LocalHttpServer.bind(InetAddress.getLoopbackAddress(), 0, 1024);
+        LoopbackHttpServer server = LoopbackHttpServer.bind(InetAddress.getLoopbackAddress(), 0, 1024);
         iamProxies.add(() -> {
             server.close();
             proxy.close();
