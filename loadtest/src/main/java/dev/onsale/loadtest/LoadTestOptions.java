@@ -9,6 +9,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** The command line of {@link LoadTest}; see {@link #USAGE}. */
 record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate, int concurrency, int users,
@@ -69,71 +72,73 @@ record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate
                                scripts/dev --auth jwt and scripts/token use)
             """;
 
+    /** The command line as picocli reads it: every value as written, turned into the options' types below. */
+    @Command(name = "scripts/loadtest")
+    static final class Arguments {
+        @Option(names = "--mode", defaultValue = "onsale") String mode;
+        @Option(names = "--duration") String duration;
+        @Option(names = "--warmup", defaultValue = "5s") String warmup;
+        @Option(names = "--rate") String rate;
+        @Option(names = "--concurrency") String concurrency;
+        @Option(names = "--users") String users;
+        @Option(names = "--addresses") String addresses;
+        @Option(names = "--bot-addresses") String botAddresses;
+        @Option(names = "--max-concurrent") String maxConcurrent;
+        @Option(names = "--session", defaultValue = "60s") String session;
+        @Option(names = "--auth", defaultValue = "jwt") String auth;
+        @Option(names = "--jwt-keys", defaultValue = dev.onsale.localstack.Main.DEFAULT_JWT_KEYS_DIR) Path jwtKeys;
+        @Option(names = "--bots") String bots;
+        @Option(names = "--seats") String seats;
+        @Option(names = "--mix") String mix;
+        @Option(names = "--url") String url;
+        @Option(names = "--template", defaultValue = "template.yaml") Path template;
+        @Option(names = "--code-jar", defaultValue = "functions/target/functions.jar") Path codeJar;
+        @Option(names = "--parameters", defaultValue = "localstack/template-parameters.properties") Path parameters;
+        @Option(names = "--stack-java-options") List<String> stackJavaOptions = new ArrayList<>();
+        @Option(names = "--stack-log", defaultValue = "loadtest/target/loadtest-stack.log") Path stackLog;
+        @Option(names = "--max-in-flight") String maxInFlight;
+        @Option(names = "--stack-pid") String stackPid;
+        @Option(names = "--churn") String churn;
+        @Option(names = "--quiet-window", defaultValue = "5s") String quietWindow;
+        @Option(names = "--redis-port") String redisPort;
+    }
+
+    /** The options {@code args} ask for; a bad one is an {@link IllegalArgumentException} naming it ({@link #USAGE} lists them). */
     static LoadTestOptions parse(String... args) {
-        String mode = "onsale";
-        Duration warmup = Duration.ofSeconds(5);
-        Integer rate = null;
-        int concurrency = 0;
-        Duration duration = null;
-        Integer users = null;
-        Integer addresses = null;
-        Integer bots = null;
-        int botAddresses = 8;
-        int maxConcurrent = 1_000;
-        Duration session = Duration.ofSeconds(60);
-        String auth = "jwt";
-        Path jwtKeys = Path.of(".onsale", "jwt");
-        int seats = 2_000;
-        String mix = null;
-        URI url = null;
-        Path template = Path.of("template.yaml");
-        Path codeJar = Path.of("functions/target/functions.jar");
-        Path parameters = Path.of("localstack/template-parameters.properties");
-        List<String> stackJavaOptions = new ArrayList<>();
-        Path stackLog = Path.of("loadtest/target/loadtest-stack.log");
-        int maxInFlight = 5_000;
-        Long stackPid = null;
-        int churn = 200;
-        Duration quietWindow = Duration.ofSeconds(5);
-        Integer redisPort = null;
-        for (int i = 0; i < args.length; i++) {
-            String option = args[i];
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            if (value == null) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            i++;
-            switch (option) {
-                case "--mode" -> mode = value;
-                case "--duration" -> duration = duration(value);
-                case "--warmup" -> warmup = duration(value);
-                case "--rate" -> rate = positive(option, value);
-                case "--concurrency" -> concurrency = positive(option, value);
-                case "--users" -> users = positive(option, value);
-                case "--addresses" -> addresses = Math.min(positive(option, value), 250 * 250);
-                case "--bot-addresses" -> botAddresses = Math.min(positive(option, value), Crowd.MAX_BOT_ADDRESSES);
-                case "--max-concurrent" -> maxConcurrent = positive(option, value);
-                case "--session" -> session = duration(value);
-                case "--auth" -> auth = value;
-                case "--jwt-keys" -> jwtKeys = Path.of(value);
-                case "--bots" -> bots = positive(option, value);
-                case "--seats" -> seats = positive(option, value);
-                case "--mix" -> mix = value;
-                case "--url" -> url = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
-                case "--template" -> template = Path.of(value);
-                case "--code-jar" -> codeJar = Path.of(value);
-                case "--parameters" -> parameters = Path.of(value);
-                case "--stack-java-options" -> stackJavaOptions.addAll(Arrays.stream(value.trim().split("\\s+"))
-                        .filter(part -> !part.isEmpty()).toList());
-                case "--stack-log" -> stackLog = Path.of(value);
-                case "--max-in-flight" -> maxInFlight = positive(option, value);
-                case "--stack-pid" -> stackPid = (long) positive(option, value);
-                case "--churn" -> churn = positive(option, value);
-                case "--quiet-window" -> quietWindow = duration(value);
-                case "--redis-port" -> redisPort = positive(option, value);
-                default -> throw new IllegalArgumentException("unknown option " + option);
-            }
+        Arguments a = new Arguments();
+        try {
+            new CommandLine(a).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
+        String mode = a.mode;
+        Duration warmup = duration(a.warmup);
+        Integer rate = positiveOrNull("--rate", a.rate);
+        int concurrency = a.concurrency == null ? 0 : positive("--concurrency", a.concurrency);
+        Duration duration = a.duration == null ? null : duration(a.duration);
+        Integer users = positiveOrNull("--users", a.users);
+        Integer addresses = a.addresses == null ? null : Math.min(positive("--addresses", a.addresses), 250 * 250);
+        Integer bots = positiveOrNull("--bots", a.bots);
+        int botAddresses = a.botAddresses == null ? 8 : Math.min(positive("--bot-addresses", a.botAddresses), Crowd.MAX_BOT_ADDRESSES);
+        int maxConcurrent = a.maxConcurrent == null ? 1_000 : positive("--max-concurrent", a.maxConcurrent);
+        Duration session = duration(a.session);
+        String auth = a.auth;
+        Path jwtKeys = a.jwtKeys;
+        int seats = a.seats == null ? 2_000 : positive("--seats", a.seats);
+        String mix = a.mix;
+        URI url = a.url == null ? null : URI.create(a.url.endsWith("/") ? a.url.substring(0, a.url.length() - 1) : a.url);
+        Path template = a.template;
+        Path codeJar = a.codeJar;
+        Path parameters = a.parameters;
+        List<String> stackJavaOptions = new ArrayList<>();
+        a.stackJavaOptions.forEach(value -> stackJavaOptions.addAll(Arrays.stream(value.trim().split("\\s+"))
+                .filter(part -> !part.isEmpty()).toList()));
+        Path stackLog = a.stackLog;
+        int maxInFlight = a.maxInFlight == null ? 5_000 : positive("--max-in-flight", a.maxInFlight);
+        Long stackPid = a.stackPid == null ? null : (long) positive("--stack-pid", a.stackPid);
+        int churn = a.churn == null ? 200 : positive("--churn", a.churn);
+        Duration quietWindow = duration(a.quietWindow);
+        Integer redisPort = positiveOrNull("--redis-port", a.redisPort);
         Map<OnSaleMix.Action, Integer> weights = switch (mode) {
             case "onsale" -> mix("seatmap=85,overlimit=3,queue=5,hold=3,stats=4");
             case "seatmap" -> mix("seatmap=100");
@@ -217,6 +222,10 @@ record LoadTestOptions(String mode, Duration duration, Duration warmup, int rate
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a duration: " + text + " (e.g. 30s, 2m, 500ms)");
         }
+    }
+
+    private static Integer positiveOrNull(String option, String value) {
+        return value == null ? null : positive(option, value);
     }
 
     private static int positive(String option, String value) {

@@ -163,7 +163,7 @@ public final class Main {
     }
 
     /** Where the local issuer's key is kept (JWT mode, scripts/token), relative to the project. */
-    static final String DEFAULT_JWT_KEYS_DIR = ".onsale/jwt";
+    public static final String DEFAULT_JWT_KEYS_DIR = ".onsale/jwt";
 
     /**
      * The options the command line asks for ({@code --invoke} runs with no pollers, lazy handlers and a free port); a bad
