@@ -102,10 +102,7 @@ public final class Guards {
         if (failure != null) {
             reportUnavailable(request, verdict, failure);
         }
-        if (verdict instanceof Guard.Verdict.Refuse refuse && refuse.response().status() == 429) {
-            refusals.count(refuse.response().throttleRule());
-        }
-        flushRefusals();
+        flushRefusals(); // the 429s this instance answered (RequestTelemetry counts them), at most every few seconds
         return new Checked(verdict, alongside.map(call -> replies.getLast()));
     }
 

@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * The 429s a function instance answered, by minute and rule (the rule the {@code Throttled} metric names), held in
- * memory and added to the fleet's tally in Redis with the guards' calls at most once per {@link #FLUSH_EVERY}: a
+ * The 429s a function instance answered, by minute and rule (counted where the {@code Throttled} metric is, in
+ * {@link RequestTelemetry}), held in memory and added to the fleet's tally in Redis with the guards' calls at most once per {@link #FLUSH_EVERY}: a
  * refusal costs no Redis command of its own, so a bot storm answered with 429s does not become a storm of counter
  * writes on one key. The operator's console reads the tally ({@link #read}); the same figures are the
  * {@code Throttled} metric in CloudWatch. A flush whose write fails is lost (the metric still has it).

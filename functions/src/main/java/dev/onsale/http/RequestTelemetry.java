@@ -82,8 +82,9 @@ public final class RequestTelemetry {
                 metrics.add("Requests", Metrics.Unit.COUNT, 1, "Route", route, "StatusClass", statusClass(status));
                 metrics.add("Latency", Metrics.Unit.MILLISECONDS, Math.round(latencyMs * 1000) / 1000.0, "Route", route);
                 if (status == 429) {
-                    metrics.add("Throttled", Metrics.Unit.COUNT, 1, "Route", route,
-                            "Rule", response.throttleRule());
+                    // one place counts an answered 429: the metric, and the tally the operator's console reads
+                    metrics.add("Throttled", Metrics.Unit.COUNT, 1, "Route", route, "Rule", response.throttleRule());
+                    RefusalTally.SHARED.count(response.throttleRule());
                 }
                 Log.Level level = failure != null || status == 500 ? Log.Level.ERROR
                         : status >= 500 ? Log.Level.WARN : Log.Level.INFO;
